@@ -1,0 +1,144 @@
+/*
+ * capture.h: packet sources, the packet schema, and the host run-time system
+ * that feeds packets to LFTA modules.
+ *
+ * Owns: reading capture files and live interfaces (behind one method table),
+ * decoding link/network/transport headers, the declaration of every protocol
+ * field (capture/schema.def, from which the catalog, \schema and the accessor
+ * table all come), and the per-source statistics.
+ * Never: parses GSQL, plans queries, prints results, or calls exit().
+ * Errors: functions fill a caller-provided errbuf of CAP_ERRBUF_SIZE bytes
+ * and return NULL or a negative number.
+ */
+#ifndef GIGSH_CAPTURE_H
+#define GIGSH_CAPTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gs_value.h"
+#include "packet.h"
+
+#define CAP_ERRBUF_SIZE 512
+
+/* ---- decoding ---------------------------------------------------------- */
+
+/* Walk the headers of p (data, caplen, len, linktype set) and fill the
+ * decoded part.  Never reads outside [data, data+caplen).  Returns 0 when at
+ * least the link layer was understood, -1 when the packet is malformed or
+ * truncated before a network header (it still counts as a packet: ETH-level
+ * fields such as time and len remain valid). */
+int cap_decode(struct cap_packet *p);
+
+/* True if gigsh can decode this libpcap DLT. */
+bool cap_linktype_supported(int dlt);
+const char *cap_linktype_name(int dlt);
+
+/* ---- the packet schema (catalog) ---------------------------------------- */
+
+/* Protocols a query can read FROM.  Each sees its own fields and those of
+ * the layers under it (see cap_proto_sees). */
+enum cap_proto {
+	CAP_P_ETH = 0,
+	CAP_P_IPV4,
+	CAP_P_IPV6,
+	CAP_P_DATA, /* DataProtocol: the part TCP and UDP share */
+	CAP_P_TCP,
+	CAP_P_UDP,
+	CAP_P_ICMP,
+	CAP_NPROTOS
+};
+
+/* Generic accessor: 1 and *out set when the packet has the field, 0 when
+ * it does not (wrong protocol, non-first fragment, bytes not captured). */
+typedef int (*cap_getter)(const struct cap_packet *p, gs_value *out);
+
+struct cap_field {
+	const char *name;         /* GSQL name, e.g. "destPort" */
+	enum cap_proto proto;     /* the protocol that declares it */
+	enum gs_type type;
+	enum gs_temporal temporal;
+	const char *accessor;     /* C name of the inline accessor in accessors.h */
+	cap_getter get;           /* the same accessor, callable from the host */
+	const char *doc;          /* one line for \schema and docs */
+};
+
+struct cap_proto_info {
+	const char *name;         /* "TCP" */
+	const char *member;       /* C name of the membership test in accessors.h */
+	int (*is_member)(const struct cap_packet *p);
+	const char *doc;
+};
+
+const struct cap_proto_info *cap_proto_info(enum cap_proto p);
+/* Case-insensitive lookup; -1 when unknown. */
+int cap_proto_lookup(const char *name);
+/* True if a query FROM `from` may reference fields declared by `decl`. */
+bool cap_proto_sees(enum cap_proto from, enum cap_proto decl);
+
+size_t cap_nfields(void);
+const struct cap_field *cap_field_at(size_t i);
+/* Field visible from protocol `from` by name (exact, then case-insensitive;
+ * aliases such as source_port resolve to their field).  Returns the index
+ * or -1. */
+int cap_field_lookup(enum cap_proto from, const char *name);
+
+/* A hash of the schema (names, types, accessors, struct layout).  Generated
+ * modules carry it; the loader refuses a module built for another schema. */
+uint64_t cap_schema_hash(void);
+
+/* ---- sources ------------------------------------------------------------ */
+
+struct cap_source;
+
+/* Statistics of one source.  kernel/interface counts are what the OS
+ * reports (pcap_stats); *_valid is false where it reports nothing. */
+struct cap_stats {
+	uint64_t packets_seen;      /* packets handed to the run-time system */
+	uint64_t packets_malformed; /* cap_decode() said malformed/truncated */
+	uint64_t bytes_seen;
+	uint64_t os_received;       /* ps_recv */
+	uint64_t os_dropped;        /* ps_drop: dropped by kernel */
+	uint64_t os_ifdropped;      /* ps_ifdrop: dropped by interface */
+	bool os_valid;
+};
+
+/* Called for every packet (already decoded).  Return 0 to go on, non-zero
+ * to stop reading. */
+typedef int (*cap_packet_fn)(void *ctx, const struct cap_packet *p);
+/* Called about once a second of packet time (files) or wall time (live),
+ * also when no packet arrives.  ts_ns is the current time. */
+typedef int (*cap_tick_fn)(void *ctx, uint64_t ts_ns);
+
+struct cap_source_ops {
+	const char *kind; /* "file", "pcap" */
+	/* Deliver packets until end of input, error, *stop becomes non-zero, or
+	 * a callback asks to stop.  Returns 0 at end of input or on stop, -1 on
+	 * a read error (errbuf says why; packets delivered before it count). */
+	int (*run)(struct cap_source *s, cap_packet_fn pkt, cap_tick_fn tick,
+	           void *ctx, volatile int *stop, char *errbuf);
+	void (*stats)(struct cap_source *s, struct cap_stats *st);
+	void (*close)(struct cap_source *s);
+};
+
+struct cap_source {
+	const struct cap_source_ops *ops;
+	char name[64];   /* "eth0", or the file's base name */
+	char where[300]; /* "pcap:eth0", "file:trace.pcap" (for \explain) */
+	int linktype;
+	struct cap_stats st;
+	void *priv;
+};
+
+/* Open a capture file (pcap, nanosecond pcap, pcapng).  A gzip file, a
+ * file with an unknown format, or an unsupported link type gets a clear
+ * message in errbuf. */
+struct cap_source *cap_open_file(const char *path, char *errbuf);
+/* Open a live interface with libpcap: promiscuous, snaplen 262144,
+ * non-blocking, polled so that *stop and ticks work while idle.  bpf may be
+ * NULL; when set it is compiled and installed as the capture filter. */
+struct cap_source *cap_open_live(const char *iface, const char *bpf, char *errbuf);
+void cap_close(struct cap_source *s);
+
+#endif

@@ -1,0 +1,110 @@
+/*
+ * engine.h: what the shell sees of the engine.
+ *
+ * Owns: the registry of streams (protocols and named queries), planning
+ * and splitting queries into LFTA and HFTA parts, generating, compiling,
+ * caching and loading LFTA modules, the HFTA operators, and running a query
+ * over the configured packet sources with the LFTA and HFTA parts on two
+ * threads joined by a bounded ring.
+ * Never: prints to stdout (results go through struct eng_output), reads the
+ * terminal, or exits.  Errors: a struct sql_error (with a position when the
+ * error is in the query text) and a negative return.
+ */
+#ifndef GIGSH_ENGINE_H
+#define GIGSH_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../capture/gs_value.h"
+#include "../sql/sql.h"
+
+struct eng_ctx;
+
+struct eng_column {
+	const char *name;
+	enum gs_type type;
+	enum gs_temporal temporal;
+};
+
+/* Counters of one finished (or cancelled) run. */
+struct eng_run_stats {
+	uint64_t rows_out;          /* rows given to eng_output.row */
+	uint64_t packets_seen;      /* over all sources */
+	uint64_t packets_malformed;
+	uint64_t os_received, os_dropped, os_ifdropped;
+	bool os_valid;              /* a live source reported OS counts */
+	uint64_t lfta_tuples;       /* tuples the LFTAs emitted */
+	uint64_t ring_drops;        /* tuples lost between LFTA and HFTA */
+	uint64_t elapsed_ns;
+	bool cancelled;             /* stopped by eng_cancel() */
+	bool module_cached;         /* the LFTA module came from the cache */
+	uint64_t compile_ns;        /* time spent generating/compiling/loading */
+};
+
+/* Where results go.  Callbacks run on the engine's HFTA thread, one at a
+ * time.  A non-zero return from begin/row stops the run (e.g. the output
+ * pipe closed); the run then ends normally with end() called. */
+struct eng_output {
+	void *ctx;
+	int (*begin)(void *ctx, const struct eng_column *cols, uint32_t ncols);
+	int (*row)(void *ctx, const gs_value *vals, uint32_t ncols);
+	void (*end)(void *ctx, const struct eng_run_stats *st);
+	/* A command tag or notice, e.g. "DEFINE QUERY web" (no newline). */
+	void (*notice)(void *ctx, const char *msg);
+};
+
+enum eng_source_kind { ENG_SRC_FILE, ENG_SRC_LIVE };
+struct eng_source_spec {
+	enum eng_source_kind kind;
+	const char *arg;            /* path or interface name */
+};
+
+struct eng_config {
+	const struct eng_source_spec *sources;
+	size_t nsources;
+	const char *cache_dir;      /* NULL: $XDG_CACHE_HOME/gigsh or ~/.cache/gigsh */
+	bool no_cache;              /* always compile */
+	bool werror;                /* treat compiler warnings in modules as errors */
+	bool use_bpf;               /* install a BPF filter on live sources */
+};
+
+/* Create an engine.  Returns NULL with errbuf (512 bytes) set. */
+struct eng_ctx *eng_create(const struct eng_config *cfg, char *errbuf);
+void eng_destroy(struct eng_ctx *e);
+
+/* Parse, analyze, plan and run every statement of text in order.  A query
+ * with DEFINE { query_name 'x'; } is registered as stream x (and announced
+ * through notice) without running; any other query runs until its input
+ * ends or eng_cancel() is called, its rows going to out.  Stops at the
+ * first error: returns -1 with *err set (err->pos is an offset in text).
+ * Returns 0 otherwise. */
+int eng_exec(struct eng_ctx *e, const char *text, size_t len,
+             const struct eng_output *out, struct sql_error *err);
+
+/* Write the plan of the query in text to f: the LFTA's predicates and
+ * columns and where it runs, the HFTA's operators; with verbose, the
+ * generated C of the LFTA too. */
+int eng_explain(struct eng_ctx *e, const char *text, size_t len, bool verbose,
+                FILE *f, struct sql_error *err);
+
+/* Describe streams as rows through out: with name NULL one row per stream
+ * (name, kind, fields); with a name, one row per field (field, type,
+ * temporal, description).  Returns -1 with *err set for an unknown name. */
+int eng_describe(struct eng_ctx *e, const char *name,
+                 const struct eng_output *out, struct sql_error *err);
+
+/* Give $name a value for later queries (text parsed per the declared type
+ * when a query uses it). */
+int eng_set_param(struct eng_ctx *e, const char *name, const char *value);
+
+/* Stop the running query.  Async-signal-safe. */
+void eng_cancel(struct eng_ctx *e);
+
+/* Names for messages and printers. */
+const char *eng_type_name(enum gs_type t);
+const char *eng_temporal_name(enum gs_temporal t);
+
+#endif
