@@ -1,0 +1,267 @@
+/*
+ * plan.c: plans a query and splits it into its LFTA and HFTA parts.
+ *
+ * For a query over a protocol, the WHERE clause is cut into conjuncts; the
+ * conjuncts whose every part may run per packet (sql_bexpr.lfta_ok) go to
+ * the LFTA, the rest to the HFTA.  When nothing is left for the HFTA the
+ * LFTA computes the select list itself and the query runs wholly at
+ * capture.  Otherwise the LFTA emits the select items it can compute plus
+ * the packet fields the HFTA still needs, and the HFTA's expressions are
+ * rewritten to read those columns.  A query over another query's stream is
+ * never split: it is an HFTA over that stream.
+ *
+ * Features the grammar accepts but the engine does not run yet are
+ * rejected here, by name.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "engine_int.h"
+
+static void *alloc(struct sql_arena *a, size_t n, struct sql_error *err)
+{
+	void *p = sql_arena_alloc(a, n ? n : 1);
+	if (!p)
+		sql_error_set(err, false, 0, "out of memory");
+	return p;
+}
+
+static int not_yet(struct sql_error *err, uint32_t pos, const char *what)
+{
+	sql_error_set(err, true, pos, "%s is not supported yet", what);
+	snprintf(err->hint, sizeof err->hint,
+	         "gigsh runs selections (SELECT ... FROM ... WHERE ...) so far; see docs/gsql.md");
+	return -1;
+}
+
+static int reject_unbuilt(const struct sql_analyzed *an, struct sql_error *err)
+{
+	const struct sql_query *q = an->q;
+	if (q->kind == SQL_STMT_MERGE)
+		return not_yet(err, q->pos, "MERGE");
+	if (q->join != SQL_JOIN_NONE)
+		return not_yet(err, q->join_pos ? q->join_pos : q->pos, "a join");
+	if (q->nfrom > 1)
+		return not_yet(err, q->from[1].pos, "a join (more than one FROM source)");
+	if (q->ngroup_by)
+		return not_yet(err, q->group_by_pos ? q->group_by_pos : q->pos, "GROUP BY");
+	if (q->nsupergroup)
+		return not_yet(err, q->supergroup_pos, "SUPERGROUP");
+	if (q->having)
+		return not_yet(err, q->having_pos ? q->having_pos : q->having->pos, "HAVING");
+	if (q->closing_when)
+		return not_yet(err, q->closing_pos ? q->closing_pos : q->closing_when->pos, "CLOSING_WHEN");
+	if (q->cleaning_when || q->cleaning_by)
+		return not_yet(err, q->cleaning_pos, "CLEANING_WHEN / CLEANING_BY");
+	if (an->has_aggregates)
+		return not_yet(err, an->agg_pos ? an->agg_pos - 1 : q->pos, "aggregation");
+	return 0;
+}
+
+/* Cut e into conjuncts, appended to list. */
+static void conjuncts(struct sql_bexpr *e, struct sql_bexpr **list, uint32_t *n)
+{
+	if (e->kind == SQL_BX_BINARY && e->op == SQL_OP_AND) {
+		conjuncts(e->args[0], list, n);
+		conjuncts(e->args[1], list, n);
+	} else {
+		list[(*n)++] = e;
+	}
+}
+
+static uint32_t count_conjuncts(const struct sql_bexpr *e)
+{
+	if (e->kind == SQL_BX_BINARY && e->op == SQL_OP_AND)
+		return count_conjuncts(e->args[0]) + count_conjuncts(e->args[1]);
+	return 1;
+}
+
+struct fieldset {
+	int *fields;  /* field index per LFTA output column, -1 for select items */
+	uint32_t n;
+};
+
+static void collect_fields(struct sql_bexpr *e, void *ctx)
+{
+	struct fieldset *fs = ctx;
+	if (e->kind != SQL_BX_FIELD)
+		return;
+	for (uint32_t i = 0; i < fs->n; i++)
+		if (fs->fields[i] == e->field)
+			return;
+	fs->fields[fs->n++] = e->field;
+}
+
+static uint32_t count_nodes(const struct sql_bexpr *e)
+{
+	uint32_t n = 1;
+	for (uint32_t i = 0; i < e->nargs; i++)
+		n += count_nodes(e->args[i]);
+	return n;
+}
+
+/* A copy of e in which every packet field reads the LFTA output column
+ * that carries it. */
+static struct sql_bexpr *to_columns(const struct sql_bexpr *e, const struct fieldset *fs,
+                                    struct sql_arena *a, struct sql_error *err)
+{
+	struct sql_bexpr *c = alloc(a, sizeof *c, err);
+	if (!c)
+		return NULL;
+	*c = *e;
+	c->lfta_ok = false;
+	if (e->kind == SQL_BX_FIELD) {
+		c->kind = SQL_BX_COL;
+		c->field = -1;
+		for (uint32_t i = 0; i < fs->n; i++)
+			if (fs->fields[i] == e->field)
+				c->col = (int)i;
+		return c;
+	}
+	if (e->nargs) {
+		if (!(c->args = alloc(a, e->nargs * sizeof *c->args, err)))
+			return NULL;
+		for (uint32_t i = 0; i < e->nargs; i++)
+			if (!(c->args[i] = to_columns(e->args[i], fs, a, err)))
+				return NULL;
+	}
+	return c;
+}
+
+static int finish_schema(struct eng_plan *p, struct sql_arena *a, struct sql_error *err)
+{
+	const struct sql_analyzed *an = p->an;
+	p->ncols = an->ncols;
+	p->cols = alloc(a, an->ncols * sizeof *p->cols, err);
+	const char **names = alloc(a, an->ncols * sizeof *names, err);
+	enum gs_type *types = alloc(a, an->ncols * sizeof *types, err);
+	enum gs_temporal *temp = alloc(a, an->ncols * sizeof *temp, err);
+	if (!p->cols || !names || !types || !temp)
+		return -1;
+	for (uint32_t i = 0; i < an->ncols; i++) {
+		p->cols[i].name = names[i] = an->cols[i].name;
+		p->cols[i].type = types[i] = an->cols[i].expr->type;
+		p->cols[i].temporal = temp[i] = an->cols[i].expr->temporal;
+	}
+	p->schema.name = p->name;
+	p->schema.ncols = an->ncols;
+	p->schema.col_names = names;
+	p->schema.types = types;
+	p->schema.temporal = temp;
+	return 0;
+}
+
+struct eng_plan *eng_plan_query(struct sql_analyzed *an, struct eng_stream *upstream,
+                                const char *name, struct sql_arena *a, struct sql_error *err)
+{
+	if (reject_unbuilt(an, err) < 0)
+		return NULL;
+	struct eng_plan *p = alloc(a, sizeof *p, err);
+	if (!p)
+		return NULL;
+	p->an = an;
+	p->name = name;
+	p->upstream = upstream;
+	p->proto = an->proto;
+	p->iface = an->iface;
+
+	uint32_t nconj = an->where ? count_conjuncts(an->where) : 0;
+	struct sql_bexpr **conj = alloc(a, (nconj + 1) * sizeof *conj, err);
+	if (!conj)
+		return NULL;
+	uint32_t n = 0;
+	if (an->where)
+		conjuncts(an->where, conj, &n);
+
+	if (upstream) {
+		/* over a stream: never split */
+		p->has_hfta = true;
+		p->hpred = conj;
+		p->nhpred = n;
+		p->nhout = an->ncols;
+		if (!(p->hout = alloc(a, an->ncols * sizeof *p->hout, err)))
+			return NULL;
+		for (uint32_t i = 0; i < an->ncols; i++)
+			p->hout[i] = an->cols[i].expr;
+		p->nin = an->stream->ncols;
+		p->in_types = (enum gs_type *)an->stream->types;
+		return finish_schema(p, a, err) < 0 ? NULL : p;
+	}
+
+	p->has_lfta = true;
+	p->lpred = alloc(a, (n + 1) * sizeof *p->lpred, err);
+	p->hpred = alloc(a, (n + 1) * sizeof *p->hpred, err);
+	if (!p->lpred || !p->hpred)
+		return NULL;
+	for (uint32_t i = 0; i < n; i++) {
+		if (conj[i]->lfta_ok)
+			p->lpred[p->nlpred++] = conj[i];
+		else
+			p->hpred[p->nhpred++] = conj[i];
+	}
+	bool all_lfta = p->nhpred == 0;
+	for (uint32_t i = 0; i < an->ncols; i++)
+		if (!an->cols[i].expr->lfta_ok)
+			all_lfta = false;
+
+	if (all_lfta) {
+		p->nlout = an->ncols;
+		p->lout = alloc(a, an->ncols * sizeof *p->lout, err);
+		p->lout_names = alloc(a, an->ncols * sizeof *p->lout_names, err);
+		if (!p->lout || !p->lout_names)
+			return NULL;
+		for (uint32_t i = 0; i < an->ncols; i++) {
+			p->lout[i] = an->cols[i].expr;
+			p->lout_names[i] = an->cols[i].name;
+		}
+		return finish_schema(p, a, err) < 0 ? NULL : p;
+	}
+
+	/* Split: the LFTA emits the fields the HFTA needs. */
+	uint32_t maxf = 0;
+	for (uint32_t i = 0; i < p->nhpred; i++)
+		maxf += count_nodes(p->hpred[i]);
+	for (uint32_t i = 0; i < an->ncols; i++)
+		maxf += count_nodes(an->cols[i].expr);
+	struct fieldset fs = { alloc(a, (maxf + 1) * sizeof(int), err), 0 };
+	if (!fs.fields)
+		return NULL;
+	for (uint32_t i = 0; i < p->nhpred; i++)
+		sql_bexpr_walk(p->hpred[i], collect_fields, &fs);
+	for (uint32_t i = 0; i < an->ncols; i++)
+		sql_bexpr_walk(an->cols[i].expr, collect_fields, &fs);
+
+	p->has_hfta = true;
+	p->nlout = fs.n;
+	p->lout = alloc(a, (fs.n + 1) * sizeof *p->lout, err);
+	p->lout_names = alloc(a, (fs.n + 1) * sizeof *p->lout_names, err);
+	p->in_types = alloc(a, (fs.n + 1) * sizeof *p->in_types, err);
+	if (!p->lout || !p->lout_names || !p->in_types)
+		return NULL;
+	for (uint32_t i = 0; i < fs.n; i++) {
+		const struct cap_field *cf = cap_field_at((size_t)fs.fields[i]);
+		struct sql_bexpr *f = alloc(a, sizeof *f, err);
+		if (!f)
+			return NULL;
+		f->kind = SQL_BX_FIELD;
+		f->field = fs.fields[i];
+		f->col = f->param = -1;
+		f->type = cf->type;
+		f->temporal = cf->temporal;
+		f->lfta_ok = true;
+		p->lout[i] = f;
+		p->lout_names[i] = cf->name;
+		p->in_types[i] = cf->type;
+	}
+	p->nin = fs.n;
+	for (uint32_t i = 0; i < p->nhpred; i++)
+		if (!(p->hpred[i] = to_columns(p->hpred[i], &fs, a, err)))
+			return NULL;
+	p->nhout = an->ncols;
+	if (!(p->hout = alloc(a, an->ncols * sizeof *p->hout, err)))
+		return NULL;
+	for (uint32_t i = 0; i < an->ncols; i++)
+		if (!(p->hout[i] = to_columns(an->cols[i].expr, &fs, a, err)))
+			return NULL;
+	return finish_schema(p, a, err) < 0 ? NULL : p;
+}

@@ -1,0 +1,236 @@
+/*
+ * ring.c: the single-producer single-consumer tuple ring of ring.h.
+ *
+ * Positions are 64-bit counters that only grow; a record starts at
+ * pos % cap and never wraps (a WRAP header fills the end of the buffer
+ * instead).  Each side publishes its counter with a release store and
+ * reads the other's with an acquire load, so the fast path takes no lock.
+ * A side that must wait sleeps on a condition variable with a short
+ * timeout, which bounds any missed wake-up.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ring.h"
+
+#define HDR 32u
+#define REC_WRAP 0xffu
+
+struct rec_hdr {
+	uint32_t size;   /* bytes, header included, multiple of 16 */
+	uint32_t kind;
+	uint32_t n;
+	uint32_t reserved;
+	uint64_t ts_ns;
+	uint64_t reserved2;
+};
+
+struct eng_ring {
+	uint8_t *buf;
+	uint64_t cap;
+	_Atomic uint64_t head;    /* producer position */
+	_Atomic uint64_t tail;    /* consumer position */
+	_Atomic int closed;
+	_Atomic int consumer_waiting;
+	_Atomic int producer_waiting;
+	_Atomic uint64_t drops;
+	uint64_t cur_size;        /* size of the record the consumer holds */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+struct eng_ring *eng_ring_new(size_t bytes)
+{
+	struct eng_ring *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->cap = (bytes + 15) & ~(uint64_t)15;
+	if (r->cap < 4096)
+		r->cap = 4096;
+	if (posix_memalign((void **)&r->buf, 64, r->cap) != 0) {
+		free(r);
+		return NULL;
+	}
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->cv, NULL);
+	return r;
+}
+
+void eng_ring_free(struct eng_ring *r)
+{
+	if (!r)
+		return;
+	pthread_mutex_destroy(&r->mu);
+	pthread_cond_destroy(&r->cv);
+	free(r->buf);
+	free(r);
+}
+
+static void wait_briefly(struct eng_ring *r, _Atomic int *flag)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 2000000; /* 2 ms */
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&r->mu);
+	atomic_store(flag, 1);
+	pthread_cond_timedwait(&r->cv, &r->mu, &ts);
+	atomic_store(flag, 0);
+	pthread_mutex_unlock(&r->mu);
+}
+
+static void wake(struct eng_ring *r, _Atomic int *flag)
+{
+	if (atomic_load_explicit(flag, memory_order_acquire)) {
+		pthread_mutex_lock(&r->mu);
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+	}
+}
+
+/* Reserve size bytes (multiple of 16); returns the write offset, or -1 if
+ * full (and !block) or closed (-2). */
+static int64_t reserve(struct eng_ring *r, uint64_t size, bool block)
+{
+	for (;;) {
+		if (atomic_load_explicit(&r->closed, memory_order_acquire))
+			return -2;
+		uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+		uint64_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+		uint64_t idx = head % r->cap;
+		uint64_t need = size + (idx + size > r->cap ? r->cap - idx : 0);
+		if (r->cap - (head - tail) >= need) {
+			if (idx + size > r->cap) {
+				struct rec_hdr *w = (struct rec_hdr *)(r->buf + idx);
+				w->size = (uint32_t)(r->cap - idx);
+				w->kind = REC_WRAP;
+				head += r->cap - idx;
+				atomic_store_explicit(&r->head, head, memory_order_release);
+				idx = 0;
+			}
+			return (int64_t)idx;
+		}
+		if (!block)
+			return -1;
+		wait_briefly(r, &r->producer_waiting);
+	}
+}
+
+static void publish(struct eng_ring *r, uint64_t size)
+{
+	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	atomic_store_explicit(&r->head, head + size, memory_order_release);
+	wake(r, &r->consumer_waiting);
+}
+
+int eng_ring_put_tuple(struct eng_ring *r, const gs_value *vals, uint32_t n,
+                       const uint8_t *types, bool block)
+{
+	uint64_t strbytes = 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (types[i] == GS_STRING)
+			strbytes += vals[i].s.len;
+	uint64_t size = (HDR + (uint64_t)n * sizeof(gs_value) + strbytes + 15) & ~(uint64_t)15;
+	if (size > r->cap / 2) {
+		atomic_fetch_add(&r->drops, 1);
+		return 1;
+	}
+	int64_t off = reserve(r, size, block);
+	if (off == -2)
+		return -1;
+	if (off < 0) {
+		atomic_fetch_add(&r->drops, 1);
+		return 1;
+	}
+	uint8_t *p = r->buf + off;
+	struct rec_hdr *h = (struct rec_hdr *)p;
+	h->size = (uint32_t)size;
+	h->kind = ENG_REC_TUPLE;
+	h->n = n;
+	gs_value *v = (gs_value *)(p + HDR);
+	memcpy(v, vals, n * sizeof *v);
+	uint64_t so = HDR + (uint64_t)n * sizeof(gs_value);
+	for (uint32_t i = 0; i < n; i++) {
+		if (types[i] != GS_STRING)
+			continue;
+		if (vals[i].s.len)
+			memcpy(p + so, vals[i].s.p, vals[i].s.len);
+		v[i].s.p = (const uint8_t *)(uintptr_t)so; /* an offset until read */
+		so += vals[i].s.len;
+	}
+	publish(r, size);
+	return 0;
+}
+
+int eng_ring_put_mark(struct eng_ring *r, enum eng_rec_kind kind, uint64_t ts_ns)
+{
+	int64_t off = reserve(r, HDR, true);
+	if (off < 0)
+		return -1;
+	struct rec_hdr *h = (struct rec_hdr *)(r->buf + off);
+	h->size = HDR;
+	h->kind = kind;
+	h->n = 0;
+	h->ts_ns = ts_ns;
+	publish(r, HDR);
+	return 0;
+}
+
+uint64_t eng_ring_drops(const struct eng_ring *r)
+{
+	return atomic_load(&((struct eng_ring *)r)->drops);
+}
+
+int eng_ring_get(struct eng_ring *r, struct eng_rec *rec)
+{
+	for (;;) {
+		uint64_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+		uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire);
+		if (head == tail) {
+			wait_briefly(r, &r->consumer_waiting);
+			continue;
+		}
+		uint8_t *p = r->buf + tail % r->cap;
+		struct rec_hdr *h = (struct rec_hdr *)p;
+		if (h->kind == REC_WRAP) {
+			atomic_store_explicit(&r->tail, tail + h->size, memory_order_release);
+			continue;
+		}
+		rec->kind = (enum eng_rec_kind)h->kind;
+		rec->ts_ns = h->ts_ns;
+		rec->n = h->n;
+		rec->vals = (gs_value *)(p + HDR);
+		r->cur_size = h->size;
+		return 0;
+	}
+}
+
+void eng_ring_fix_strings(struct eng_rec *rec, const uint8_t *types)
+{
+	uint8_t *base = (uint8_t *)rec->vals - HDR;
+	for (uint32_t i = 0; i < rec->n; i++)
+		if (types[i] == GS_STRING)
+			rec->vals[i].s.p = base + (uintptr_t)rec->vals[i].s.p;
+}
+
+void eng_ring_release(struct eng_ring *r)
+{
+	uint64_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+	atomic_store_explicit(&r->tail, tail + r->cur_size, memory_order_release);
+	r->cur_size = 0;
+	wake(r, &r->producer_waiting);
+}
+
+void eng_ring_close(struct eng_ring *r)
+{
+	atomic_store(&r->closed, 1);
+	pthread_mutex_lock(&r->mu);
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+}

@@ -1,0 +1,55 @@
+/*
+ * ring.h: the bounded ring of tuples between the LFTA thread and the HFTA
+ * thread.
+ *
+ * One producer, one consumer.  Records are tuples (values plus the bytes of
+ * their strings, copied in), heartbeats and end-of-stream marks.  When the
+ * ring is full the producer either waits (file input: nothing is lost) or
+ * drops the tuple and counts it (live input: capture must not stall); marks
+ * are never dropped.  Only tuples cross: packets never enter the ring.
+ */
+#ifndef GIGSH_RING_H
+#define GIGSH_RING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../capture/gs_value.h"
+
+enum eng_rec_kind { ENG_REC_TUPLE = 1, ENG_REC_HEARTBEAT, ENG_REC_EOS };
+
+struct eng_ring;
+
+struct eng_rec {
+	enum eng_rec_kind kind;
+	uint64_t ts_ns;     /* heartbeat time */
+	uint32_t n;         /* values of a tuple */
+	gs_value *vals;     /* valid until eng_ring_release() */
+};
+
+/* A ring of about `bytes` bytes.  NULL when out of memory. */
+struct eng_ring *eng_ring_new(size_t bytes);
+void eng_ring_free(struct eng_ring *r);
+
+/* Producer.  types[i] says which values are strings.  Returns 0 when the
+ * tuple is in, 1 when it was dropped (full and !block, or larger than the
+ * ring), -1 when the consumer has gone away. */
+int eng_ring_put_tuple(struct eng_ring *r, const gs_value *vals, uint32_t n,
+                       const uint8_t *types, bool block);
+/* A heartbeat or end-of-stream mark; waits for room.  -1 if the consumer
+ * has gone away. */
+int eng_ring_put_mark(struct eng_ring *r, enum eng_rec_kind kind, uint64_t ts_ns);
+uint64_t eng_ring_drops(const struct eng_ring *r);
+
+/* Consumer.  Waits for the next record.  Returns 0 with *rec set. */
+int eng_ring_get(struct eng_ring *r, struct eng_rec *rec);
+/* Turn the string offsets of a tuple record into pointers (once, before
+ * reading its strings); types as given to eng_ring_put_tuple. */
+void eng_ring_fix_strings(struct eng_rec *rec, const uint8_t *types);
+/* Done with the record eng_ring_get returned. */
+void eng_ring_release(struct eng_ring *r);
+/* The consumer stops reading: pending and later puts return -1. */
+void eng_ring_close(struct eng_ring *r);
+
+#endif

@@ -1,0 +1,241 @@
+/*
+ * test_analyze.c: analysis (binding, types, temporal properties), the
+ * planner's split, and the code generator's handling of hostile text.
+ *
+ * Expected values are worked out from the rules in docs/gsql.md and the
+ * fact sheet (section 5 for temporal properties), not copied from output.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../capture/capture.h"
+#include "../../engine/engine_int.h"
+#include "../../sql/analyze.h"
+#include "../../sql/sql.h"
+#include "unit.h"
+
+/* A catalog with one stream, web(t uint increasing, src IP varying). */
+static const char *const web_names[] = { "t", "src" };
+static const enum gs_type web_types[] = { GS_UINT, GS_IP };
+static const enum gs_temporal web_temp[] = { GS_INCREASING, GS_VARYING };
+static const struct sql_stream_schema web = { "web", 2, web_names, web_types, web_temp };
+
+static const struct sql_stream_schema *lookup(void *ctx, const char *name)
+{
+	(void)ctx;
+	return strcmp(name, "web") == 0 ? &web : NULL;
+}
+
+static void each(void *ctx, void (*fn)(void *arg, const char *name), void *arg)
+{
+	(void)ctx;
+	fn(arg, "web");
+}
+
+static const struct sql_catalog cat = { lookup, each, NULL };
+
+struct res {
+	struct sql_script *s;
+	struct sql_analyzed *an;
+	struct sql_error err;
+};
+
+static void analyze(struct res *r, const char *text)
+{
+	memset(r, 0, sizeof *r);
+	r->s = sql_parse(text, strlen(text), &r->err);
+	if (!r->s) {
+		fprintf(stderr, "parse failed: %s (%s)\n", r->err.msg, text);
+		return;
+	}
+	r->an = sql_analyze(r->s->queries[0], r->s->arena, &cat, &r->err);
+}
+
+static void done(struct res *r)
+{
+	sql_script_free(r->s);
+}
+
+static void test_types_and_names(void)
+{
+	struct res r;
+	analyze(&r, "SELECT time, srcIP, destPort, len + 1 AS l1, timestamp FROM TCP WHERE destPort = 443");
+	CHECK(r.an != NULL);
+	if (r.an) {
+		CHECK_INT(r.an->ncols, 5);
+		CHECK_STR(r.an->cols[0].name, "time");
+		CHECK_INT(r.an->cols[0].expr->type, GS_UINT);
+		CHECK_INT(r.an->cols[1].expr->type, GS_IP);
+		CHECK_STR(r.an->cols[3].name, "l1");
+		CHECK_INT(r.an->cols[3].expr->type, GS_UINT);
+		CHECK_INT(r.an->cols[4].expr->type, GS_ULLONG);
+		CHECK_INT(r.an->where->type, GS_BOOL);
+		CHECK(r.an->where->lfta_ok);
+	}
+	done(&r);
+	/* aliases of the manual: source_port / dest_port */
+	analyze(&r, "SELECT source_port FROM UDP WHERE dest_port = 53");
+	CHECK(r.an != NULL);
+	if (r.an)
+		CHECK_STR(r.an->cols[0].name, "srcPort");
+	done(&r);
+}
+
+static void test_temporal(void)
+{
+	struct res r;
+	/* time/60 stays increasing; time*2+1 too; 100 - time decreases;
+	 * time + destPort varies; a constant is constant */
+	analyze(&r, "SELECT time/60, time*2+1, 100 - time, time + destPort, 7, non_temporal(time) FROM TCP");
+	CHECK(r.an != NULL);
+	if (r.an) {
+		CHECK_INT(r.an->cols[0].expr->temporal, GS_INCREASING);
+		CHECK_INT(r.an->cols[1].expr->temporal, GS_INCREASING);
+		CHECK_INT(r.an->cols[2].expr->temporal, GS_DECREASING);
+		CHECK_INT(r.an->cols[3].expr->temporal, GS_VARYING);
+		CHECK_INT(r.an->cols[4].expr->temporal, GS_CONSTANT);
+		CHECK_INT(r.an->cols[5].expr->temporal, GS_VARYING);
+	}
+	done(&r);
+	/* over a stream: its temporal column keeps its property */
+	analyze(&r, "SELECT t/10 AS tb, src FROM web");
+	CHECK(r.an != NULL);
+	if (r.an) {
+		CHECK_INT(r.an->src_kind, SQL_SRC_STREAM);
+		CHECK_INT(r.an->cols[0].expr->temporal, GS_INCREASING);
+		CHECK(!r.an->cols[0].expr->lfta_ok);
+	}
+	done(&r);
+}
+
+static void test_errors(void)
+{
+	struct res r;
+	analyze(&r, "SELECT destPrt FROM TCP");
+	CHECK(r.an == NULL);
+	CHECK_STR(r.err.msg, "column \"destPrt\" does not exist in TCP");
+	CHECK_STR(r.err.hint, "did you mean \"destPort\"?");
+	CHECK_INT(r.err.pos, 7);
+	done(&r);
+
+	analyze(&r, "SELECT srcIP FROM TPC");
+	CHECK(r.an == NULL);
+	CHECK_STR(r.err.msg, "unknown protocol or stream \"TPC\"");
+	CHECK_STR(r.err.hint, "did you mean \"TCP\"?");
+	done(&r);
+
+	analyze(&r, "SELECT srcIP FROM TCP WHERE srcIP = 5");
+	CHECK(r.an == NULL);
+	CHECK_STR(r.err.msg, "operator does not exist: IP = uint");
+	done(&r);
+
+	analyze(&r, "SELECT srcIP FROM TCP WHERE destPort");
+	CHECK(r.an == NULL);
+	CHECK_STR(r.err.msg, "argument of WHERE must be type bool, not type uint");
+	done(&r);
+
+	/* a port is not a field of IPV4 */
+	analyze(&r, "SELECT srcPort FROM IPV4");
+	CHECK(r.an == NULL);
+	done(&r);
+
+	analyze(&r, "SELECT $p FROM TCP");
+	CHECK(r.an == NULL);
+	CHECK_STR(r.err.msg, "parameter $p is not declared");
+	done(&r);
+
+	analyze(&r, "SELECT srcIP FROM TCP WHERE str_regex_match[TCP_data, '(']");
+	CHECK(r.an == NULL);
+	CHECK(strncmp(r.err.msg, "invalid regular expression", 26) == 0);
+	done(&r);
+}
+
+static struct eng_plan *plan_of(struct res *r, const char *text)
+{
+	analyze(r, text);
+	if (!r->an)
+		return NULL;
+	struct eng_plan *p = eng_plan_query(r->an, NULL, "query", r->s->arena, &r->err);
+	if (p && eng_codegen(p, r->s->arena, &r->err) < 0)
+		return NULL;
+	return p;
+}
+
+static void test_split(void)
+{
+	struct res r;
+	/* all cheap: wholly LFTA */
+	struct eng_plan *p = plan_of(&r, "SELECT srcIP, destPort FROM TCP WHERE destPort = 443 AND ttl > 3");
+	CHECK(p != NULL);
+	if (p) {
+		CHECK(p->has_lfta);
+		CHECK(!p->has_hfta);
+		CHECK_INT(p->nlpred, 2);
+		CHECK_INT(p->nlout, 2);
+	}
+	done(&r);
+	/* a regex stays in the HFTA; the cheap conjunct runs per packet and the
+	 * LFTA emits exactly the fields the HFTA needs: destPort, TCP_data, srcIP */
+	p = plan_of(&r, "SELECT srcIP FROM TCP WHERE destPort = 80 AND str_regex_match[TCP_data, '^GET ']");
+	CHECK(p != NULL);
+	if (p) {
+		CHECK(p->has_lfta && p->has_hfta);
+		CHECK_INT(p->nlpred, 1);
+		CHECK_INT(p->nhpred, 1);
+		CHECK_INT(p->nlout, 2);
+		CHECK_INT(p->nhout, 1);
+		CHECK_INT(p->nregex, 1);
+	}
+	done(&r);
+	/* not built yet: named */
+	p = plan_of(&r, "SELECT srcIP, COUNT(*) FROM TCP GROUP BY srcIP");
+	CHECK(p == NULL);
+	CHECK_STR(r.err.msg, "GROUP BY is not supported yet");
+	done(&r);
+}
+
+/* Hostile literals never appear in the generated C as text. */
+static void test_codegen_injection(void)
+{
+	static const char *const hostile[] = {
+		"\"); system(\"touch /tmp/pwned\"); (\"",
+		"\\", "*/ int x; /*", "a\nb", "??/", "%s%n%x", "#include <stdio.h>",
+	};
+	for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+		char q[512];
+		/* GSQL quoting: ' doubled; none of these contain ' */
+		snprintf(q, sizeof q, "SELECT '%s' AS c FROM TCP WHERE str_match_start[TCP_data, '%s']",
+		         hostile[i], hostile[i]);
+		struct res r;
+		struct eng_plan *p = plan_of(&r, q);
+		CHECK(p != NULL);
+		if (p && strlen(hostile[i]) > 2)
+			CHECK(strstr(p->csrc, hostile[i]) == NULL);
+		done(&r);
+	}
+	/* a NUL inside a string literal */
+	const char text[] = "SELECT 'a\0b' AS c FROM TCP";
+	struct res r;
+	memset(&r, 0, sizeof r);
+	r.s = sql_parse(text, sizeof text - 1, &r.err);
+	CHECK(r.s != NULL);
+	if (r.s) {
+		r.an = sql_analyze(r.s->queries[0], r.s->arena, &cat, &r.err);
+		CHECK(r.an != NULL);
+		if (r.an) {
+			CHECK_INT(r.an->cols[0].expr->val.s.len, 3);
+			CHECK(memcmp(r.an->cols[0].expr->val.s.p, "a\0b", 3) == 0);
+		}
+	}
+	done(&r);
+}
+
+int main(void)
+{
+	RUN(test_types_and_names);
+	RUN(test_temporal);
+	RUN(test_errors);
+	RUN(test_split);
+	RUN(test_codegen_injection);
+	return unit_done();
+}
