@@ -1,0 +1,298 @@
+/*
+ * main.c: gigsh's command line.
+ *
+ * Parses the options (psql's where they overlap: -c -f -o -t -q -X --csv;
+ * tcpdump's for the packet sources: -i -r), opens the results file, creates
+ * the engine, runs ~/.gigshrc, then the -c/-f commands in order, else the
+ * interactive shell when stdin is a terminal, else stdin as a script.
+ * Exit status: 0 success; 1 bad usage or start-up failure; 3 an error in a
+ * script or -c command (the first one stops the run).
+ */
+#include "shell.h"
+
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EXIT_USAGE 1
+#define EXIT_SCRIPT 3
+
+enum {
+	OPT_CSV = 256,
+	OPT_JSON,
+	OPT_NO_CACHE,
+	OPT_HELP
+};
+
+static const struct option long_options[] = {
+	{ "interface", required_argument, NULL, 'i' },
+	{ "read-file", required_argument, NULL, 'r' },
+	{ "command", required_argument, NULL, 'c' },
+	{ "file", required_argument, NULL, 'f' },
+	{ "csv", no_argument, NULL, OPT_CSV },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "tuples-only", no_argument, NULL, 't' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "no-gigshrc", no_argument, NULL, 'X' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* A -c or -f, run in command-line order. */
+struct action {
+	char kind;          /* 'c' or 'f' */
+	const char *arg;
+};
+
+static void usage(void)
+{
+	printf("gigsh runs GSQL stream queries over packet captures and live interfaces.\n"
+	       "\n"
+	       "Usage:\n"
+	       "  gigsh [OPTION]...\n"
+	       "\n"
+	       "Packet sources:\n"
+	       "  -i, --interface=IFACE    capture live from IFACE (may be repeated)\n"
+	       "  -r, --read-file=FILE     read packets from a pcap/pcapng FILE (may be\n"
+	       "                           repeated; files are read in order)\n"
+	       "\n"
+	       "Input:\n"
+	       "  -c, --command=COMMAND    run one GSQL text or backslash command, then exit\n"
+	       "                           (may be repeated; -c and -f run in order)\n"
+	       "  -f, --file=FILE          run the commands in FILE (\"-\": stdin), then exit\n"
+	       "  -X, --no-gigshrc         do not read ~/.gigshrc\n"
+	       "\n"
+	       "Output:\n"
+	       "      --csv                comma-separated values (RFC 4180)\n"
+	       "      --json               JSON lines: one object per row\n"
+	       "  -t, --tuples-only        rows only: no header, no footer\n"
+	       "  -o, --output=FILE        send results to FILE (or |COMMAND)\n"
+	       "  -q, --quiet              no banner, statistics or notices\n"
+	       "\n"
+	       "Other:\n"
+	       "      --no-cache           always compile LFTA modules (do not use the cache)\n"
+	       "  -?, --help               show this help, then exit\n"
+	       "  -V, --version            show the version, then exit\n"
+	       "\n"
+	       "With neither -c nor -f, gigsh is interactive when its input is a terminal\n"
+	       "and reads a script from stdin otherwise.  Type \\? in gigsh for its\n"
+	       "meta-commands; see gigsh(1).\n");
+}
+
+static int usage_error(void)
+{
+	fprintf(stderr, "Try \"gigsh --help\" for more information.\n");
+	return EXIT_USAGE;
+}
+
+/* getopt_long ran with opterr = 0: say what was wrong as getopt would. */
+static void bad_option(int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':') {
+		if (strncmp(arg, "--", 2) == 0)
+			fprintf(stderr, "gigsh: option '%s' requires an argument\n", arg);
+		else
+			fprintf(stderr, "gigsh: option requires an argument -- '%c'\n", optopt);
+	} else if (optopt != 0 && optopt < 256) {
+		fprintf(stderr, "gigsh: invalid option -- '%c'\n", optopt);
+	} else if (strncmp(arg, "--", 2) == 0 && strchr(arg, '=')) {
+		fprintf(stderr, "gigsh: option '%.*s' doesn't allow an argument\n",
+		        (int)(strchr(arg, '=') - arg), arg);
+	} else {
+		fprintf(stderr, "gigsh: unrecognized option '%s'\n", arg);
+	}
+}
+
+/* Map the status of a run to the exit status. */
+static int exit_of(const struct sh *sh, enum sh_status st)
+{
+	switch (st) {
+	case SH_ERROR:
+		return EXIT_SCRIPT;
+	case SH_FATAL:
+		return sh->exit_code;
+	default:
+		return 0;
+	}
+}
+
+/* Run ~/.gigshrc if there is one.  An error stops the file, not gigsh. */
+static enum sh_status run_rc(struct sh *sh)
+{
+	const char *home = getenv("HOME");
+	enum sh_status st;
+	char *path;
+
+	if (!home || !*home)
+		return SH_OK;
+	if (asprintf(&path, "%s/.gigshrc", home) < 0)
+		return SH_OK;
+	if (access(path, F_OK) != 0) {
+		free(path);
+		return SH_OK;
+	}
+	st = sh_run_file(sh, path, NULL);
+	free(path);
+	return st == SH_ERROR ? SH_OK : st;
+}
+
+int main(int argc, char **argv)
+{
+	struct eng_source_spec *sources;
+	struct action *actions;
+	size_t nsources = 0, nactions = 0;
+	struct eng_config cfg;
+	enum sh_format fmt = SH_FMT_ALIGNED;
+	bool tuples_only = false, quiet = false, no_rc = false, no_cache = false;
+	bool live = false, out_pipe = false, interactive;
+	const char *out_path = NULL;
+	char errbuf[1200];
+	FILE *out = stdout;
+	struct eng_ctx *eng;
+	enum sh_status st = SH_OK;
+	struct sh sh;
+	int c, code, werr;
+
+	setlocale(LC_CTYPE, "");
+	sources = calloc((size_t)argc, sizeof *sources);
+	actions = calloc((size_t)argc, sizeof *actions);
+	if (!sources || !actions) {
+		fprintf(stderr, "gigsh: out of memory\n");
+		return EXIT_USAGE;
+	}
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":i:r:c:f:to:XqV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+		case 'r':
+			sources[nsources].kind = c == 'i' ? ENG_SRC_LIVE : ENG_SRC_FILE;
+			sources[nsources++].arg = optarg;
+			live |= c == 'i';
+			break;
+		case 'c':
+		case 'f':
+			actions[nactions].kind = (char)c;
+			actions[nactions++].arg = optarg;
+			break;
+		case OPT_CSV:
+			fmt = SH_FMT_CSV;
+			break;
+		case OPT_JSON:
+			fmt = SH_FMT_JSON;
+			break;
+		case 't':
+			tuples_only = true;
+			break;
+		case 'o':
+			out_path = optarg;
+			break;
+		case 'X':
+			no_rc = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case OPT_NO_CACHE:
+			no_cache = true;
+			break;
+		case OPT_HELP:
+			usage();
+			return 0;
+		case 'V':
+			printf("gigsh %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			if (c == '?' && optopt == '?') {
+				usage();
+				return 0;
+			}
+			bad_option(c, argv);
+			return usage_error();
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "gigsh: unexpected argument \"%s\"\n", argv[optind]);
+		return usage_error();
+	}
+
+	for (size_t i = 0; i < nactions; i++) {
+		FILE *f;
+
+		if (actions[i].kind != 'f' || strcmp(actions[i].arg, "-") == 0)
+			continue;
+		f = fopen(actions[i].arg, "r");
+		if (!f) {
+			fprintf(stderr, "gigsh: %s: %s\n", actions[i].arg, strerror(errno));
+			return EXIT_USAGE;
+		}
+		fclose(f);
+	}
+	if (out_path) {
+		out = sh_open_output(out_path, &out_pipe, errbuf, sizeof errbuf);
+		if (!out) {
+			fprintf(stderr, "gigsh: %s\n", errbuf);
+			return EXIT_USAGE;
+		}
+	}
+
+	memset(&cfg, 0, sizeof cfg);
+	cfg.sources = sources;
+	cfg.nsources = nsources;
+	cfg.no_cache = no_cache;
+	eng = eng_create(&cfg, errbuf);
+	if (!eng) {
+		fprintf(stderr, "gigsh: %s\n", errbuf);
+		if (out != stdout && out_pipe)
+			pclose(out);
+		else if (out != stdout)
+			fclose(out);
+		return EXIT_USAGE;
+	}
+
+	sh_init(&sh, eng, out, out_pipe);
+	sh.fmt = fmt;
+	sh.tuples_only = tuples_only;
+	sh.quiet = quiet;
+	sh.flush_rows = live;
+	interactive = nactions == 0 && isatty(STDIN_FILENO);
+	sh_signals_install(&sh, interactive);
+
+	if (!no_rc)
+		st = run_rc(&sh);
+	if (st == SH_INTR && interactive)
+		st = SH_OK;
+	if (st == SH_OK) {
+		if (nactions > 0) {
+			for (size_t i = 0; i < nactions && st == SH_OK; i++) {
+				if (actions[i].kind == 'c')
+					st = sh_run_text(&sh, actions[i].arg,
+					                 strlen(actions[i].arg), NULL);
+				else
+					st = sh_run_file(&sh, actions[i].arg, NULL);
+			}
+		} else if (interactive) {
+			st = sh_interactive(&sh);
+		} else {
+			st = sh_run_stream(&sh, stdin, "<stdin>");
+		}
+	}
+	code = exit_of(&sh, st);
+	if (sh_close(&sh, &werr) != 0 && code == 0 && werr != EPIPE) {
+		fprintf(stderr, "gigsh: could not write results: %s\n", strerror(werr));
+		code = 1;
+	}
+	eng_destroy(eng);
+	free(sources);
+	free(actions);
+	return code;
+}
