@@ -80,8 +80,13 @@ static void report_sql_error(const struct sh_where *w, struct sql_error *err,
 
 	if (!err->msg[0])
 		snprintf(err->msg, sizeof err->msg, "statement failed");
-	if (in_file)
-		snprintf(prefix, sizeof prefix, "%s:%u: ", w->file, w->line);
+	if (in_file) {
+		/* the line of the error itself, as a compiler says it */
+		unsigned line = w->line;
+		if (err->has_pos)
+			line += sql_line_of(text, len, err->pos) - 1;
+		snprintf(prefix, sizeof prefix, "%s:%u: ", w->file, line);
+	}
 	sql_error_print(stderr, err, text, len, in_file ? prefix : NULL,
 	                in_file ? w->line : 1);
 	fflush(stderr);
