@@ -199,7 +199,7 @@ static void test_codegen_injection(void)
 {
 	static const char *const hostile[] = {
 		"\"); system(\"touch /tmp/pwned\"); (\"",
-		"\\", "*/ int x; /*", "a\nb", "??/", "%s%n%x", "#include <stdio.h>",
+		"\\", "*/ int x; /*", "a\nb", "?\?/", "%s%n%x", "#include <stdio.h>",
 	};
 	for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
 		char q[512];
