@@ -39,7 +39,7 @@ static void file_error(char *errbuf, const char *path, const char *msg)
 	if (strstr(msg, "different from the type of the first interface"))
 		hint = " (a pcapng file mixing link types: libpcap reads only files with one;"
 		       " split it per interface, e.g. tshark -r F -Y 'frame.interface_id==0' -w F0.pcapng)";
-	snprintf(errbuf, CAP_ERRBUF_SIZE, "FILE: %s%s (%s)", msg, hint, path);
+	snprintf(errbuf, CAP_ERRBUF_SIZE, "%s: %s%s", path, msg, hint);
 }
 
 /* Tick every second of packet time from the last one ticked up to the
@@ -138,23 +138,23 @@ static int check_magic(const char *path, char *errbuf)
 
 	f = fopen(path, "rb");
 	if (!f) {
-		snprintf(errbuf, CAP_ERRBUF_SIZE, "FILE: %s: %s", path, strerror(errno));
+		snprintf(errbuf, CAP_ERRBUF_SIZE, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	n = fread(m, 1, sizeof m, f);
 	if (n < sizeof m && ferror(f)) {
-		snprintf(errbuf, CAP_ERRBUF_SIZE, "FILE: %s: %s", path, strerror(errno));
+		snprintf(errbuf, CAP_ERRBUF_SIZE, "%s: %s", path, strerror(errno));
 		fclose(f);
 		return -1;
 	}
 	fclose(f);
 	if (n == 0) {
-		snprintf(errbuf, CAP_ERRBUF_SIZE, "FILE: empty file, not a capture (%s)", path);
+		snprintf(errbuf, CAP_ERRBUF_SIZE, "%s: empty file, not a capture", path);
 		return -1;
 	}
 	if (n >= 2 && m[0] == 0x1f && m[1] == 0x8b) {
 		snprintf(errbuf, CAP_ERRBUF_SIZE,
-		         "FILE: gzip-compressed capture: gunzip it first (%s)", path);
+		         "%s: gzip-compressed capture: gunzip it first", path);
 		return -1;
 	}
 	if (n == sizeof m) {
@@ -169,7 +169,7 @@ static int check_magic(const char *path, char *errbuf)
 			return 0;
 		}
 	}
-	snprintf(errbuf, CAP_ERRBUF_SIZE, "FILE: not a pcap or pcapng capture file (%s)", path);
+	snprintf(errbuf, CAP_ERRBUF_SIZE, "%s: not a pcap or pcapng capture file", path);
 	return -1;
 }
 
@@ -185,7 +185,7 @@ struct cap_source *cap_open_file(const char *path, char *errbuf)
 
 	errbuf[0] = '\0';
 	if (!path || !*path) {
-		snprintf(errbuf, CAP_ERRBUF_SIZE, "FILE: no file name given");
+		snprintf(errbuf, CAP_ERRBUF_SIZE, "no capture file name given");
 		return NULL;
 	}
 	if (check_magic(path, errbuf) < 0)
@@ -201,16 +201,16 @@ struct cap_source *cap_open_file(const char *path, char *errbuf)
 		const char *descr = pcap_datalink_val_to_description(dlt);
 
 		snprintf(errbuf, CAP_ERRBUF_SIZE,
-		         "FILE: link type %s (%d%s%s) is not supported; gigsh reads Ethernet,"
-		         " Linux cooked (SLL, SLL2), BSD loopback and raw IPv4/IPv6 captures (%s)",
-		         cap_linktype_name(dlt), dlt, descr ? ", " : "", descr ? descr : "", path);
+		         "%s: link type %s (%d%s%s) is not supported; gigsh reads Ethernet,"
+		         " Linux cooked (SLL, SLL2), BSD loopback and raw IPv4/IPv6 captures",
+		         path, cap_linktype_name(dlt), dlt, descr ? ", " : "", descr ? descr : "");
 		pcap_close(pc);
 		return NULL;
 	}
 	s = calloc(1, sizeof *s);
 	fp = calloc(1, sizeof *fp);
 	if (!s || !fp) {
-		snprintf(errbuf, CAP_ERRBUF_SIZE, "FILE: out of memory (%s)", path);
+		snprintf(errbuf, CAP_ERRBUF_SIZE, "%s: out of memory", path);
 		free(s);
 		free(fp);
 		pcap_close(pc);

@@ -146,10 +146,10 @@ static enum sh_status run_rc(struct sh *sh)
 	return st == SH_ERROR ? SH_OK : st;
 }
 
-int main(int argc, char **argv)
+/* The program, with the option arrays (argc entries each) owned by main. */
+static int gigsh_main(int argc, char **argv, struct eng_source_spec *sources,
+                      struct action *actions)
 {
-	struct eng_source_spec *sources;
-	struct action *actions;
 	size_t nsources = 0, nactions = 0;
 	struct eng_config cfg;
 	enum sh_format fmt = SH_FMT_ALIGNED;
@@ -163,13 +163,6 @@ int main(int argc, char **argv)
 	struct sh sh;
 	int c, code, werr;
 
-	setlocale(LC_CTYPE, "");
-	sources = calloc((size_t)argc, sizeof *sources);
-	actions = calloc((size_t)argc, sizeof *actions);
-	if (!sources || !actions) {
-		fprintf(stderr, "gigsh: out of memory\n");
-		return EXIT_USAGE;
-	}
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":i:r:c:f:to:XqV", long_options, NULL)) != -1) {
 		switch (c) {
@@ -292,6 +285,20 @@ int main(int argc, char **argv)
 		code = 1;
 	}
 	eng_destroy(eng);
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_CTYPE, "");
+	struct eng_source_spec *sources = calloc((size_t)argc, sizeof *sources);
+	struct action *actions = calloc((size_t)argc, sizeof *actions);
+	int code = EXIT_USAGE;
+
+	if (!sources || !actions)
+		fprintf(stderr, "gigsh: out of memory\n");
+	else
+		code = gigsh_main(argc, argv, sources, actions);
 	free(sources);
 	free(actions);
 	return code;
