@@ -42,11 +42,23 @@ struct eng_run_stats {
 	bool cancelled;             /* stopped by eng_cancel() */
 	bool module_cached;         /* the LFTA module came from the cache */
 	uint64_t compile_ns;        /* time spent generating/compiling/loading */
+	uint64_t groups_open;       /* HFTA groups open (aggregations) */
+	uint64_t lfta_collisions;   /* LFTA aggregation table collisions */
+	uint64_t lfta_evictions;    /* partial groups evicted early */
+	uint64_t lfta_bytes;        /* bytes of tuples the LFTA emitted */
 };
 
 /* Where results go.  Callbacks run on the engine's HFTA thread, one at a
  * time.  A non-zero return from begin/row stops the run (e.g. the output
  * pipe closed); the run then ends normally with end() called. */
+/* What a result is, for displays (see eng_output.info). */
+struct eng_result_info {
+	bool aggregation;           /* rows come a bucket at a time */
+	int bucket_col;             /* the temporal group column in the output, or -1 */
+	int first_agg_col;          /* the first output column holding an aggregate, or -1 */
+	bool live;                  /* a live source: runs until Ctrl-C */
+};
+
 struct eng_output {
 	void *ctx;
 	int (*begin)(void *ctx, const struct eng_column *cols, uint32_t ncols);
@@ -54,6 +66,16 @@ struct eng_output {
 	void (*end)(void *ctx, const struct eng_run_stats *st);
 	/* A command tag or notice, e.g. "DEFINE QUERY web" (no newline). */
 	void (*notice)(void *ctx, const char *msg);
+
+	/* Optional (may be NULL), for displays that repaint: */
+	/* Before begin: what kind of result this is. */
+	void (*info)(void *ctx, const struct eng_result_info *ri);
+	/* An aggregation closed a bucket: every row of it has been given. */
+	int (*bucket)(void *ctx);
+	/* About once a second while a query runs: the counters so far
+	 * (rows_out, packets_seen, os_* for live sources, elapsed_ns,
+	 * lfta_tuples, ring_drops, groups_open). */
+	void (*progress)(void *ctx, const struct eng_run_stats *st);
 };
 
 enum eng_source_kind { ENG_SRC_FILE, ENG_SRC_LIVE };

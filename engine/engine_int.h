@@ -45,6 +45,13 @@ uint64_t eng_fnv1a(uint64_t h, const void *p, size_t n);
 
 struct eng_stream;
 
+/* One partial value of an aggregation. */
+struct eng_part {
+	enum gs_part_op op;
+	enum gs_type type;
+	struct sql_bexpr *arg;          /* over the aggregation's input; NULL for COUNT */
+};
+
 struct eng_plan {
 	struct sql_analyzed *an;
 	const char *name;               /* stream name, or "query" for an unnamed one */
@@ -74,6 +81,19 @@ struct eng_plan {
 	uint32_t ncols;
 	struct sql_stream_schema schema;
 
+	/* aggregation (an->is_aggregation) */
+	bool is_agg;
+	bool lfta_agg;                  /* the LFTA keeps partial groups */
+	uint32_t ngb;
+	struct sql_bexpr **gb_expr;     /* group-by expressions over the HFTA's input
+	                                   (over packet fields when lfta_agg) */
+	uint32_t npart;
+	struct eng_part *parts;
+	uint32_t *agg_slot;             /* per aggregate: its partial */
+	uint32_t *agg_count;            /* per aggregate: the COUNT partial (AVG) */
+	struct sql_bexpr *temporal_pkt; /* temporal group variable over packet time, or NULL */
+	uint32_t slots;                 /* LFTA table size (power of two) */
+
 	/* generated C of the module (both parts), NUL terminated */
 	char *csrc;
 	size_t csrc_len;
@@ -94,7 +114,8 @@ int eng_codegen(struct eng_plan *p, struct sql_arena *a, struct sql_error *err);
 struct eng_module {
 	void *dl;
 	const struct gs_lfta_module *lfta;   /* NULL if the plan has no LFTA */
-	const struct gs_hfta_select *hfta;   /* NULL if the plan has no HFTA */
+	const struct gs_hfta_select *hfta;   /* NULL if the plan has no HFTA select */
+	const struct gs_hfta_aggregate *agg; /* NULL if the plan does not aggregate */
 	bool cached;
 	uint64_t build_ns;
 	char path[512];

@@ -17,6 +17,7 @@
 struct names {
 	const char *const *cols;  /* input column names for SQL_BX_COL */
 	uint32_t ncols;
+	const struct eng_plan *plan; /* group variables and aggregates */
 };
 
 static void put_expr(struct eng_buf *b, const struct sql_bexpr *e, const struct names *nm);
@@ -119,6 +120,23 @@ static void put_expr(struct eng_buf *b, const struct sql_bexpr *e, const struct 
 		}
 		eng_buf_put(b, "]", 1);
 		return;
+	case SQL_BX_GBVAR:
+		if (nm && nm->plan && (uint32_t)e->col < nm->plan->an->ngb)
+			eng_buf_printf(b, "%s", nm->plan->an->gb[e->col].name);
+		else
+			eng_buf_printf(b, "$group%d", e->col);
+		return;
+	case SQL_BX_AGGREF: {
+		const struct sql_aggregate *g = nm && nm->plan ? &nm->plan->an->aggs[e->col] : NULL;
+		const struct sql_func *f = g ? sql_func_at(g->fn) : NULL;
+		eng_buf_printf(b, "%s(", f ? f->name : "?");
+		if (g && g->arg)
+			put_expr(b, g->arg, NULL);
+		else
+			eng_buf_put(b, "*", 1);
+		eng_buf_put(b, ")", 1);
+		return;
+	}
 	case SQL_BX_CAST:
 		eng_buf_printf(b, "%s(", sql_type_name(e->type));
 		put_expr(b, e->args[0], nm);
@@ -133,6 +151,73 @@ static void line_expr(FILE *f, const char *label, const struct sql_bexpr *e, con
 	put_expr(&b, e, nm);
 	fprintf(f, "%s%s\n", label, b.p ? b.p : "");
 	eng_buf_free(&b);
+}
+
+static const char *const part_names[] = {
+	[GS_PART_COUNT] = "count", [GS_PART_SUM] = "sum", [GS_PART_MIN] = "min",
+	[GS_PART_MAX] = "max", [GS_PART_AND] = "and", [GS_PART_OR] = "or", [GS_PART_XOR] = "xor",
+};
+
+static void put_parts(FILE *f, const struct eng_plan *p, const struct names *in)
+{
+	for (uint32_t i = 0; i < p->npart; i++) {
+		struct eng_buf b = { 0 };
+		if (p->parts[i].arg)
+			put_expr(&b, p->parts[i].arg, in);
+		fprintf(f, "%s%s(%s)", i ? ", " : "", part_names[p->parts[i].op], b.p ? b.p : "*");
+		eng_buf_free(&b);
+	}
+	fprintf(f, "\n");
+}
+
+static void explain_agg(const struct eng_plan *p, const struct names *in, FILE *f)
+{
+	const struct sql_analyzed *an = p->an;
+	struct names out = { .plan = p };
+	int tk = an->temporal_gb;
+	if (p->lfta_agg) {
+		fprintf(f, "  HFTA: aggregation: merges the LFTA's partial groups by key\n");
+	} else {
+		fprintf(f, "  HFTA: aggregation over %s\n",
+		        p->upstream ? "a stream (a query over a stream is never split)"
+		                    : "the LFTA's selected tuples (select_lfta)");
+		for (uint32_t i = 0; i < p->nhpred; i++)
+			line_expr(f, i ? "                AND " : "    where:      ", p->hpred[i], in);
+		fprintf(f, "    group by:   ");
+		for (uint32_t i = 0; i < p->ngb; i++) {
+			struct eng_buf b = { 0 };
+			put_expr(&b, p->gb_expr[i], in);
+			fprintf(f, "%s%s AS %s", i ? ", " : "", b.p ? b.p : "", an->gb[i].name);
+			eng_buf_free(&b);
+		}
+		fprintf(f, "\n    partials:   ");
+		put_parts(f, p, in);
+	}
+	if (tk >= 0)
+		fprintf(f, "    closes:     a group when %s moves past it (%s)\n", an->gb[tk].name,
+		        p->temporal_pkt ? "heartbeats from packet time too" : "on data only");
+	else
+		fprintf(f, "    closes:     every group at the end of input (no temporal group variable)\n");
+	fprintf(f, "    final:      ");
+	for (uint32_t j = 0; j < an->naggs; j++) {
+		const struct sql_func *fn = sql_func_at(an->aggs[j].fn);
+		const char *how = an->aggs[j].fn == SQL_FN_COUNT ? "sum of counts"
+		                : an->aggs[j].fn == SQL_FN_SUM ? "sum of sums"
+		                : an->aggs[j].fn == SQL_FN_AVG ? "sum of sums / sum of counts"
+		                : "the same over partials";
+		fprintf(f, "%s%s = %s", j ? ", " : "", fn ? fn->name : "?", how);
+	}
+	fprintf(f, "\n");
+	if (an->having)
+		line_expr(f, "    having:     ", an->having, &out);
+	fprintf(f, "    output:     ");
+	for (uint32_t i = 0; i < p->nhout; i++) {
+		struct eng_buf b = { 0 };
+		put_expr(&b, p->hout[i], &out);
+		fprintf(f, "%s%s AS %s", i ? ", " : "", b.p ? b.p : "", p->cols[i].name);
+		eng_buf_free(&b);
+	}
+	fprintf(f, "\n");
 }
 
 static void explain_one(struct eng_ctx *e, const struct eng_plan *p, bool verbose, FILE *f)
@@ -159,8 +244,26 @@ static void explain_one(struct eng_ctx *e, const struct eng_plan *p, bool verbos
 		fprintf(f, "    protocol:   %s (%s)\n", pi->name, pi->member);
 		for (uint32_t i = 0; i < p->nlpred; i++)
 			line_expr(f, i ? "                AND " : "    where:      ", p->lpred[i], NULL);
+		if (p->lfta_agg) {
+			fprintf(f, "    group by:   ");
+			for (uint32_t i = 0; i < p->ngb; i++) {
+				struct eng_buf b = { 0 };
+				put_expr(&b, p->gb_expr[i], NULL);
+				fprintf(f, "%s%s AS %s", i ? ", " : "", b.p ? b.p : "", p->an->gb[i].name);
+				eng_buf_free(&b);
+			}
+			fprintf(f, "\n    partials:   ");
+			put_parts(f, p, NULL);
+			fprintf(f, "    table:      %u slots, 4 probes; a collision evicts the resident group;\n"
+			           "                a new bucket flushes the old generation a few slots per packet\n",
+			        p->slots);
+		}
 		fprintf(f, "    emits:      ");
 		for (uint32_t i = 0; i < p->nlout; i++) {
+			if (p->lfta_agg) {
+				fprintf(f, "%s%s", i ? ", " : "", p->lout_names[i]);
+				continue;
+			}
 			struct eng_buf b = { 0 };
 			put_expr(&b, p->lout[i], NULL);
 			fprintf(f, "%s%s", i ? ", " : "", b.p ? b.p : "");
@@ -175,7 +278,9 @@ static void explain_one(struct eng_ctx *e, const struct eng_plan *p, bool verbos
 		in.cols = p->upstream->plan->schema.col_names;
 		in.ncols = p->upstream->plan->schema.ncols;
 	}
-	if (p->has_hfta) {
+	if (p->is_agg) {
+		explain_agg(p, &in, f);
+	} else if (p->has_hfta) {
 		if (p->upstream)
 			fprintf(f, "  HFTA: select/project over stream %s (a query over a stream is never split)\n",
 			        p->upstream->name);

@@ -102,4 +102,57 @@ struct gs_hfta_select {
 
 typedef const struct gs_hfta_select *(*gs_hfta_entry_fn)(void);
 
+/*
+ * The HFTA half of an aggregation: the run-time system keeps the groups
+ * (engine/op_aggregate.c); the module says how to turn an input tuple into
+ * a group key and partial values (pre), how partials merge (part_ops), how
+ * a closed group becomes an output row (final: HAVING, then the select
+ * list), and which bucket a heartbeat's time falls in (bucket).  Exported
+ * as GS_HFTA_AGG_SYMBOL.
+ */
+#define GS_HFTA_AGG_SYMBOL "gs_hfta_aggregate_v1"
+
+/* How a partial value merges with another of its kind. */
+enum gs_part_op {
+	GS_PART_COUNT = 1, /* ullong, added */
+	GS_PART_SUM,       /* added (ullong, llong or float) */
+	GS_PART_MIN,
+	GS_PART_MAX,
+	GS_PART_AND,
+	GS_PART_OR,
+	GS_PART_XOR
+};
+
+struct gs_hfta_aggregate {
+	uint32_t abi_version;
+	uint32_t n_params;
+	uint64_t schema_hash;
+	const char *query_name;
+	uint32_t n_in;
+	const uint8_t *in_types;
+	uint32_t n_key;            /* group variables */
+	uint32_t n_part;           /* partial values after them */
+	const uint8_t *key_types;
+	const uint8_t *part_types;
+	const uint8_t *part_ops;   /* enum gs_part_op */
+	int32_t temporal_key;      /* index of the temporal group variable, -1 */
+	int32_t temporal_dir;      /* 1 increasing, -1 decreasing */
+	uint32_t lfta_partial;     /* inputs are the LFTA's partial groups */
+	uint32_t n_out;
+	const uint8_t *out_types;
+	size_t state_size;
+	int (*init)(void *state, const gs_value *params);
+	void (*fini)(void *state);
+	/* Key and partials (n_key + n_part values) of one input tuple: 1, or
+	 * 0 when the tuple does not pass the query's HFTA predicates. */
+	int (*pre)(void *state, const gs_value *in, gs_value *kp);
+	/* The output row of a closed group: 1, or 0 when HAVING rejects it. */
+	int (*final)(void *state, const gs_value *kp, gs_value *out);
+	/* The temporal group value of time ts_ns: 1, or 0 when the temporal
+	 * variable is not a function of time alone.  NULL without one. */
+	int (*bucket)(uint64_t ts_ns, gs_value *out);
+};
+
+typedef const struct gs_hfta_aggregate *(*gs_hfta_agg_entry_fn)(void);
+
 #endif

@@ -301,7 +301,20 @@ static int load(struct eng_module *m, int fd, const struct eng_plan *p, char *er
 			return -1;
 		}
 	}
-	if (p->has_hfta) {
+	if (p->is_agg) {
+		gs_hfta_agg_entry_fn fn;
+		void *sym = dlsym(m->dl, GS_HFTA_AGG_SYMBOL);
+		memcpy(&fn, &sym, sizeof fn);
+		m->agg = sym ? fn() : NULL;
+		if (!m->agg || m->agg->abi_version != GS_LFTA_ABI_VERSION ||
+		    m->agg->schema_hash != cap_schema_hash() || strcmp(m->agg->query_name, qn) != 0 ||
+		    m->agg->n_out != p->nhout || m->agg->n_in != p->nin || m->agg->n_key != p->ngb ||
+		    m->agg->n_part != p->npart) {
+			snprintf(errbuf, 512, "module %.200s is not the aggregation of this query (ABI "
+			         "version, schema hash or name differ): rebuild with --no-cache", m->path);
+			return -1;
+		}
+	} else if (p->has_hfta) {
 		gs_hfta_entry_fn fn;
 		void *sym = dlsym(m->dl, GS_HFTA_ENTRY_SYMBOL);
 		memcpy(&fn, &sym, sizeof fn);

@@ -48,4 +48,12 @@ static inline int eng_op_forward_flush(struct eng_op *op)
 struct eng_op *eng_op_select_new(const struct gs_hfta_select *h, const gs_value *params,
                                  char *errbuf);
 
+/* Aggregation through a module's compiled aggregation part (keys,
+ * partials, HAVING and select list); the groups are kept here.  NULL with
+ * errbuf (512) set on failure. */
+struct eng_op *eng_op_aggregate_new(const struct gs_hfta_aggregate *m, const gs_value *params,
+                                    char *errbuf);
+/* Groups open now. */
+uint64_t eng_op_aggregate_groups(const struct eng_op *op);
+
 #endif

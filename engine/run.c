@@ -38,6 +38,10 @@ struct run {
 	bool block;              /* file input: wait for room, lose nothing */
 	int src_rc;
 	char errbuf[CAP_ERRBUF_SIZE];
+	size_t cur_src;          /* the source being read (LFTA thread) */
+	pthread_mutex_t snap_mu; /* guards snap */
+	struct eng_run_stats snap; /* counters the LFTA thread publishes each tick */
+	uint64_t start_ns;
 };
 
 static uint64_t now_ns(void)
@@ -55,7 +59,7 @@ static int sink_tuple(void *ctx, const gs_value *vals, uint32_t n)
 	return eng_ring_put_tuple(r->ring, vals, n, r->lm->out_types, r->block) < 0;
 }
 
-static int sink_heartbeat(void *ctx, uint64_t ts_ns)
+static int lfta_sink_heartbeat(void *ctx, uint64_t ts_ns)
 {
 	struct run *r = ctx;
 	return eng_ring_put_mark(r->ring, ENG_REC_HEARTBEAT, ts_ns) < 0;
@@ -67,9 +71,37 @@ static int on_packet(void *ctx, const struct cap_packet *p)
 	return r->lm->accept(r->lstate, p);
 }
 
+/* The counters of the sources and the LFTA, as the LFTA thread sees them. */
+static void source_counters(struct run *r, struct eng_run_stats *st, size_t upto)
+{
+	for (size_t i = 0; i < upto && i < r->nsrc; i++) {
+		struct cap_stats cs = { 0 };
+		r->srcs[i]->ops->stats(r->srcs[i], &cs);
+		st->packets_seen += cs.packets_seen;
+		st->packets_malformed += cs.packets_malformed;
+		if (cs.os_valid) {
+			st->os_valid = true;
+			st->os_received += cs.os_received;
+			st->os_dropped += cs.os_dropped;
+			st->os_ifdropped += cs.os_ifdropped;
+		}
+	}
+	const struct gs_lfta_counters *c = r->lstate;
+	st->lfta_tuples = c->tuples_out;
+	st->lfta_collisions = c->collisions;
+	st->lfta_evictions = c->evictions;
+	st->lfta_bytes = c->bytes_out;
+	st->ring_drops = eng_ring_drops(r->ring);
+}
+
 static int on_tick(void *ctx, uint64_t ts_ns)
 {
 	struct run *r = ctx;
+	struct eng_run_stats st = { 0 };
+	source_counters(r, &st, r->cur_src + 1);
+	pthread_mutex_lock(&r->snap_mu);
+	r->snap = st;
+	pthread_mutex_unlock(&r->snap_mu);
 	return r->lm->heartbeat(r->lstate, ts_ns);
 }
 
@@ -79,6 +111,7 @@ static void *lfta_thread(void *arg)
 	r->src_rc = 0;
 	for (size_t i = 0; i < r->nsrc && !r->e->cancel; i++) {
 		struct cap_source *s = r->srcs[i];
+		r->cur_src = i;
 		if (s->ops->run(s, on_packet, on_tick, r, &r->e->cancel, r->errbuf) < 0) {
 			r->src_rc = -1;
 			break;
@@ -95,6 +128,11 @@ struct op_sink {
 	struct eng_op op;
 	const struct eng_output *out;
 	bool stopped;
+	bool aggregation;
+	uint64_t rows_in_bucket;    /* rows since the last bucket() */
+	uint64_t last_progress;     /* wall time of the last progress() */
+	struct run *run;
+	const struct eng_op *agg;   /* the last aggregation of the chain, or NULL */
 };
 
 static int sink_accept(struct eng_op *op, const gs_value *vals, uint32_t n)
@@ -106,19 +144,54 @@ static int sink_accept(struct eng_op *op, const gs_value *vals, uint32_t n)
 		return 1;
 	}
 	op->tuples_out++;
+	s->rows_in_bucket++;
 	return 0;
 }
 
-static int sink_noop(struct eng_op *op, uint64_t ts_ns)
+/* Counters so far, for progress displays. */
+static void snapshot(struct op_sink *s, struct eng_run_stats *st)
 {
-	(void)op;
+	pthread_mutex_lock(&s->run->snap_mu);
+	*st = s->run->snap;
+	pthread_mutex_unlock(&s->run->snap_mu);
+	st->rows_out = s->op.tuples_out;
+	st->elapsed_ns = now_ns() - s->run->start_ns;
+	st->groups_open = s->agg ? eng_op_aggregate_groups(s->agg) : 0;
+}
+
+static int end_bucket(struct op_sink *s)
+{
+	if (!s->aggregation || !s->rows_in_bucket || !s->out->bucket)
+		return 0;
+	s->rows_in_bucket = 0;
+	return s->out->bucket(s->out->ctx);
+}
+
+/* Heartbeats reach the output after every operator has acted on them: an
+ * aggregation has pushed the rows of the buckets it closed. */
+static int sink_heartbeat(struct eng_op *op, uint64_t ts_ns)
+{
+	struct op_sink *s = (struct op_sink *)op;
 	(void)ts_ns;
+	if (end_bucket(s)) {
+		s->stopped = true;
+		return 1;
+	}
+	uint64_t now = now_ns();
+	if (s->out->progress && now - s->last_progress >= 1000000000u) {
+		struct eng_run_stats st;
+		snapshot(s, &st);
+		s->out->progress(s->out->ctx, &st);
+		s->last_progress = now;
+	}
 	return 0;
 }
 
 static int sink_flush(struct eng_op *op)
 {
-	(void)op;
+	struct op_sink *s = (struct op_sink *)op;
+	if (end_bucket(s))
+		s->stopped = true;
 	return 0;
 }
 
@@ -130,7 +203,7 @@ static void sink_destroy(struct eng_op *op)
 static const struct eng_op_vt sink_vt = {
 	.name = "output",
 	.accept = sink_accept,
-	.heartbeat = sink_noop,
+	.heartbeat = sink_heartbeat,
 	.flush = sink_flush,
 	.destroy = sink_destroy,
 };
@@ -196,7 +269,8 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 	memset(mods, 0, sizeof mods);
 	struct run r = { .e = e };
 	struct eng_run_stats st = { 0 };
-	struct op_sink sink = { .op = { .vt = &sink_vt }, .out = out };
+	struct op_sink sink = { .op = { .vt = &sink_vt }, .out = out, .run = &r,
+	                        .aggregation = p->is_agg };
 	char eb[512];
 	int rc = -1;
 	pthread_t th;
@@ -205,6 +279,7 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 		sql_error_set(err, false, 0, "out of memory");
 		return -1;
 	}
+	pthread_mutex_init(&r.snap_mu, NULL);
 	e->cancel = 0;
 
 	/* sources */
@@ -263,12 +338,15 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 		gs_value *pv = bind_params(e, chain[i], a, err);
 		if (!pv)
 			goto out;
-		struct eng_op *op = eng_op_select_new(mods[i].hfta, pv, eb);
+		struct eng_op *op = chain[i]->is_agg ? eng_op_aggregate_new(mods[i].agg, pv, eb)
+		                                     : eng_op_select_new(mods[i].hfta, pv, eb);
 		if (!op) {
 			sql_error_set(err, false, 0, "%s", eb);
 			goto out;
 		}
 		ops[nops++] = op;
+		if (chain[i]->is_agg)
+			sink.agg = op;
 	}
 	ops[nops] = &sink.op;
 	for (size_t i = 0; i < nops; i++)
@@ -285,17 +363,30 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 		sql_error_set(err, false, 0, "out of memory");
 		goto out;
 	}
-	struct gs_lfta_sink lsink = { .ctx = &r, .tuple = sink_tuple, .heartbeat = sink_heartbeat };
+	struct gs_lfta_sink lsink = { .ctx = &r, .tuple = sink_tuple, .heartbeat = lfta_sink_heartbeat };
 	if (r.lm->init(r.lstate, lparams, &lsink) != 0) {
 		sql_error_set(err, false, 0, "the LFTA of %s could not start", r.lm->query_name);
 		goto out;
 	}
 
+	if (out->info) {
+		struct eng_result_info ri = { .aggregation = p->is_agg, .bucket_col = -1,
+		                              .first_agg_col = -1, .live = !r.block };
+		for (uint32_t i = 0; p->is_agg && i < p->ncols; i++) {
+			const struct sql_bexpr *x = p->an->cols[i].expr;
+			if (ri.bucket_col < 0 && x->kind == SQL_BX_GBVAR && x->col == p->an->temporal_gb)
+				ri.bucket_col = (int)i;
+			if (ri.first_agg_col < 0 && x->kind == SQL_BX_AGGREF)
+				ri.first_agg_col = (int)i;
+		}
+		out->info(out->ctx, &ri);
+	}
 	if (out->begin && out->begin(out->ctx, p->cols, p->ncols) != 0) {
 		rc = 0;
 		goto out;
 	}
 	uint64_t start = now_ns();
+	r.start_ns = start;
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -337,22 +428,10 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 		sql_error_set(err, false, 0, "%s", r.errbuf);
 	rc = r.src_rc < 0 ? -1 : 0;
 
+	source_counters(&r, &st, r.nsrc);
 	st.rows_out = sink.op.tuples_out;
 	st.cancelled = e->cancel && !sink.stopped;
-	st.ring_drops = eng_ring_drops(r.ring);
-	st.lfta_tuples = ((const struct gs_lfta_counters *)r.lstate)->tuples_out;
-	for (size_t i = 0; i < r.nsrc; i++) {
-		struct cap_stats cs = { 0 };
-		r.srcs[i]->ops->stats(r.srcs[i], &cs);
-		st.packets_seen += cs.packets_seen;
-		st.packets_malformed += cs.packets_malformed;
-		if (cs.os_valid) {
-			st.os_valid = true;
-			st.os_received += cs.os_received;
-			st.os_dropped += cs.os_dropped;
-			st.os_ifdropped += cs.os_ifdropped;
-		}
-	}
+	st.groups_open = sink.agg ? eng_op_aggregate_groups(sink.agg) : 0;
 	if (out->end)
 		out->end(out->ctx, &st);
 out:
@@ -370,6 +449,7 @@ out:
 	for (size_t i = 0; i < nchain; i++)
 		eng_module_release(&mods[i]);
 	sql_arena_free(a);
+	pthread_mutex_destroy(&r.snap_mu);
 	e->cancel = 0;
 	return rc;
 }

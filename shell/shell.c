@@ -767,7 +767,8 @@ static void names_free(struct name_list *l)
 static void add_catalog(bool fields)
 {
 	struct name_list streams = { 0 };
-	struct eng_output o = { &streams, names_begin, names_row, names_end, names_notice };
+	struct eng_output o = { .ctx = &streams, .begin = names_begin, .row = names_row,
+	                        .end = names_end, .notice = names_notice };
 	struct sql_error err;
 
 	memset(&err, 0, sizeof err);

@@ -30,6 +30,8 @@ struct an {
 	const char *src_name;  /* protocol or stream name as written */
 	const char *var;       /* range variable or NULL */
 	int depth;
+	bool group_scope;      /* names are group variables, aggregates allowed */
+	const char *clause;    /* for "not allowed in" messages */
 };
 
 static const char *const type_names[GS_NTYPES] = {
@@ -330,6 +332,22 @@ static struct sql_bexpr *bind_column(struct an *an, const struct sql_expr *x)
 		}
 	}
 	struct sql_bexpr *e;
+	if (an->group_scope) {
+		for (uint32_t i = 0; i < r->ngb; i++)
+			if (strcasecmp(r->gb[i].name, x->name) == 0) {
+				if (!(e = node(an, SQL_BX_GBVAR, x->pos, 0)))
+					return NULL;
+				e->col = (int)i;
+				e->type = r->gb[i].expr->type;
+				e->temporal = r->gb[i].expr->temporal;
+				e->lfta_ok = false;
+				return e;
+			}
+		sql_error_set(an->err, true, x->pos,
+		              "column \"%s\" must appear in the GROUP BY clause or be used in an aggregate function",
+		              x->name);
+		return NULL;
+	}
 	if (r->src_kind == SQL_SRC_PROTOCOL) {
 		int f = cap_field_lookup((enum cap_proto)r->proto, x->name);
 		if (f >= 0) {
@@ -460,6 +478,79 @@ static int check_arg(int want, enum gs_type got)
 	return (int)got == want || (is_int((enum gs_type)want) && is_int(got));
 }
 
+bool sql_bexpr_equal(const struct sql_bexpr *a, const struct sql_bexpr *b)
+{
+	if (!a || !b)
+		return a == b;
+	if (a->kind != b->kind || a->type != b->type || a->op != b->op || a->nargs != b->nargs ||
+	    a->field != b->field || a->col != b->col || a->param != b->param)
+		return false;
+	if ((a->kind == SQL_BX_CALL || a->kind == SQL_BX_AGG) && a->fn != b->fn)
+		return false;
+	if (a->kind == SQL_BX_CONST) {
+		switch (a->type) {
+		case GS_STRING:
+			if (a->val.s.len != b->val.s.len ||
+			    (a->val.s.len && memcmp(a->val.s.p, b->val.s.p, a->val.s.len) != 0))
+				return false;
+			break;
+		case GS_IPV6:
+			if (memcmp(a->val.ip6.b, b->val.ip6.b, 16) != 0)
+				return false;
+			break;
+		case GS_FLOAT:
+			if (a->val.f != b->val.f)
+				return false;
+			break;
+		default:
+			if (a->val.u != b->val.u)
+				return false;
+		}
+	}
+	for (uint32_t i = 0; i < a->nargs; i++)
+		if (!sql_bexpr_equal(a->args[i], b->args[i]))
+			return false;
+	return true;
+}
+
+/* An aggregate call becomes a reference to the query's list of
+ * aggregates; the same aggregate written twice is computed once. */
+static struct sql_bexpr *register_agg(struct an *an, struct sql_bexpr *call)
+{
+	struct sql_analyzed *r = an->r;
+	/* GSQL has no NULL: COUNT(x) counts the tuples, as COUNT(*) does */
+	struct sql_bexpr *arg = call->fn == SQL_FN_COUNT ? NULL : call->args[0];
+	uint32_t k;
+	for (k = 0; k < r->naggs; k++)
+		if (r->aggs[k].fn == call->fn && sql_bexpr_equal(r->aggs[k].arg, arg))
+			break;
+	if (k == r->naggs) {
+		if (r->naggs % 16 == 0) {
+			struct sql_aggregate *n = sql_arena_alloc(an->a, (r->naggs + 16) * sizeof *n);
+			if (!n) {
+				sql_error_set(an->err, false, 0, "out of memory");
+				return NULL;
+			}
+			if (r->naggs)
+				memcpy(n, r->aggs, r->naggs * sizeof *n);
+			r->aggs = n;
+		}
+		r->aggs[k].fn = call->fn;
+		r->aggs[k].arg = arg;
+		r->aggs[k].type = call->type;
+		r->aggs[k].pos = call->pos;
+		r->naggs++;
+	}
+	struct sql_bexpr *e = node(an, SQL_BX_AGGREF, call->pos, 0);
+	if (!e)
+		return NULL;
+	e->col = (int)k;
+	e->type = call->type;
+	e->temporal = GS_VARYING;
+	e->lfta_ok = false;
+	return e;
+}
+
 static struct sql_bexpr *call(struct an *an, const struct sql_expr *x)
 {
 	enum sql_fn_id id;
@@ -492,6 +583,17 @@ static struct sql_bexpr *call(struct an *an, const struct sql_expr *x)
 		return NULL;
 	e->fn = id;
 	enum gs_temporal all = GS_CONSTANT;
+	bool saved_scope = an->group_scope;
+	const char *saved_clause = an->clause;
+	if (f->kind == SQL_FK_AGGREGATE) {
+		if (!an->group_scope) {
+			sql_error_set(an->err, true, x->pos, "aggregate functions are not allowed in %s",
+			              an->clause ? an->clause : "this place");
+			return NULL;
+		}
+		an->group_scope = false; /* the argument is over the input */
+		an->clause = "the argument of an aggregate";
+	}
 	for (uint32_t i = 0; i < x->nargs; i++) {
 		if (star) {
 			if (!(e->args[i] = node(an, SQL_BX_CONST, x->args[i]->pos, 0)))
@@ -533,6 +635,8 @@ static struct sql_bexpr *call(struct an *an, const struct sql_expr *x)
 		if (a->temporal != GS_CONSTANT)
 			all = GS_VARYING;
 	}
+	an->group_scope = saved_scope;
+	an->clause = saved_clause;
 	if (!f->lfta_ok)
 		e->lfta_ok = false;
 	if (id == SQL_FN_STR_REGEX_MATCH) {
@@ -556,6 +660,11 @@ static struct sql_bexpr *call(struct an *an, const struct sql_expr *x)
 		an->r->has_aggregates = true;
 		if (!an->r->agg_pos)
 			an->r->agg_pos = x->pos + 1;
+		if (!an->group_scope) {
+			sql_error_set(an->err, true, x->pos, "aggregate functions are not allowed in %s",
+			              an->clause ? an->clause : "this place");
+			return NULL;
+		}
 		enum gs_type at = e->args[0]->type;
 		switch (id) {
 		case SQL_FN_COUNT: e->type = GS_ULLONG; break;
@@ -566,7 +675,7 @@ static struct sql_bexpr *call(struct an *an, const struct sql_expr *x)
 		default: e->type = at; break;
 		}
 		e->temporal = GS_VARYING;
-		return e;
+		return register_agg(an, e);
 	}
 	e->type = f->result == SQL_ARG_ANY ? e->args[0]->type : (enum gs_type)f->result;
 	if (id == SQL_FN_NON_TEMPORAL)
@@ -831,6 +940,103 @@ static struct sql_bexpr *expr(struct an *an, const struct sql_expr *x)
 
 /* ---- the query ---------------------------------------------------------- */
 
+/* Does the syntax tree call an aggregate? */
+static bool ast_has_agg(const struct sql_expr *x)
+{
+	if (!x)
+		return false;
+	if (x->kind == SQL_E_CALL) {
+		const struct sql_func *f = sql_func_lookup(x->name, NULL);
+		if (f && f->kind == SQL_FK_AGGREGATE)
+			return true;
+	}
+	for (uint32_t i = 0; i < x->nargs; i++)
+		if (ast_has_agg(x->args[i]))
+			return true;
+	return false;
+}
+
+/* GROUP BY: each entry a named expression over the input. */
+static int analyze_group_by(struct an *an)
+{
+	const struct sql_query *q = an->q;
+	struct sql_analyzed *r = an->r;
+	r->temporal_gb = -1;
+	if (!q->ngroup_by)
+		return 0;
+	r->gb = sql_arena_alloc(an->a, q->ngroup_by * sizeof *r->gb);
+	if (!r->gb) {
+		sql_error_set(an->err, false, 0, "out of memory");
+		return -1;
+	}
+	an->clause = "GROUP BY";
+	for (uint32_t i = 0; i < q->ngroup_by; i++) {
+		const struct sql_group_item *g = &q->group_by[i];
+		if (g->kind != SQL_GB_EXPR) {
+			sql_error_set(an->err, true, g->pos, "%s is not supported yet",
+			              g->kind == SQL_GB_CUBE ? "CUBE" : g->kind == SQL_GB_ROLLUP ? "ROLLUP"
+			                                                                  : "GROUPING_SETS");
+			return -1;
+		}
+		struct sql_bexpr *e = expr(an, g->expr);
+		if (!e)
+			return -1;
+		const char *name = g->alias;
+		if (!name) {
+			if (g->expr->kind != SQL_E_COLUMN) {
+				sql_error_set(an->err, true, g->pos,
+				              "a GROUP BY expression needs a name: write it as expr AS name");
+				return -1;
+			}
+			name = e->kind == SQL_BX_FIELD ? cap_field_at((size_t)e->field)->name : g->expr->name;
+		}
+		for (uint32_t j = 0; j < r->ngb; j++)
+			if (strcasecmp(r->gb[j].name, name) == 0) {
+				sql_error_set(an->err, true, g->pos, "group variable \"%s\" is named twice", name);
+				return -1;
+			}
+		if (e->temporal == GS_INCREASING || e->temporal == GS_DECREASING) {
+			if (r->temporal_gb >= 0) {
+				sql_error_set(an->err, true, g->pos,
+				              "more than one temporal group variable (\"%s\" and \"%s\")",
+				              r->gb[r->temporal_gb].name, name);
+				snprintf(an->err->hint, sizeof an->err->hint,
+				         "an aggregation closes its groups on one temporal variable: wrap the "
+				         "others in non_temporal(), as in GROUP BY ..., non_temporal(expr) AS %s",
+				         name);
+				return -1;
+			}
+			r->temporal_gb = (int)r->ngb;
+		}
+		r->gb[r->ngb].name = name;
+		r->gb[r->ngb].expr = e;
+		r->gb[r->ngb].pos = g->pos;
+		r->ngb++;
+	}
+	an->clause = NULL;
+	return 0;
+}
+
+static int analyze_defines(struct an *an)
+{
+	const struct sql_define *d = sql_query_define(an->q, "aggregate_slots");
+	if (d) {
+		char *end;
+		unsigned long v = strtoul(d->value, &end, 10);
+		if (!d->value[0] || *end || v < 1 || v > (1ul << 24) || (v & (v - 1))) {
+			sql_error_set(an->err, true, d->pos,
+			              "aggregate_slots must be a power of two from 1 to 16777216, not '%s'",
+			              d->value);
+			return -1;
+		}
+		an->r->aggregate_slots = (uint32_t)v;
+	}
+	d = sql_query_define(an->q, "select_lfta");
+	if (d)
+		an->r->select_lfta = !(strcasecmp(d->value, "false") == 0 || strcmp(d->value, "0") == 0);
+	return 0;
+}
+
 static const char *default_name(const struct sql_expr *x)
 {
 	switch (x->kind) {
@@ -977,11 +1183,26 @@ struct sql_analyzed *sql_analyze(const struct sql_query *q, struct sql_arena *a,
 	}
 	if (bind_source(&an) < 0)
 		return NULL;
+	if (analyze_defines(&an) < 0)
+		return NULL;
+	r->temporal_gb = -1;
+	r->is_aggregation = q->ngroup_by > 0 || ast_has_agg(q->having);
+	for (uint32_t i = 0; i < q->nselect; i++)
+		if (ast_has_agg(q->select[i].expr))
+			r->is_aggregation = true;
+	if (r->is_aggregation && analyze_group_by(&an) < 0)
+		return NULL;
+	an.group_scope = r->is_aggregation;
+	an.clause = "the select list";
 
 	uint32_t cap = 0;
 	for (uint32_t i = 0; i < q->nselect; i++) {
 		const struct sql_select_item *it = &q->select[i];
 		if (it->expr->kind == SQL_E_STAR) {
+			if (r->is_aggregation) {
+				sql_error_set(err, true, it->pos, "SELECT * is not allowed in an aggregation");
+				return NULL;
+			}
 			if (it->expr->qual) {
 				bool ok = (an.var && strcasecmp(it->expr->qual, an.var) == 0) ||
 				          (!an.var && strcasecmp(it->expr->qual, an.src_name) == 0);
@@ -1026,6 +1247,8 @@ struct sql_analyzed *sql_analyze(const struct sql_query *q, struct sql_arena *a,
 		const char *name = it->alias ? it->alias : default_name(it->expr);
 		if (e->kind == SQL_BX_FIELD && !it->alias)
 			name = cap_field_at((size_t)e->field)->name;
+		if (e->kind == SQL_BX_GBVAR && !it->alias)
+			name = r->gb[e->col].name;
 		if (add_col(&an, &cap, name, e, it->pos) < 0)
 			return NULL;
 	}
@@ -1039,6 +1262,24 @@ struct sql_analyzed *sql_analyze(const struct sql_query *q, struct sql_arena *a,
 					return NULL;
 				}
 	}
+	if (q->having) {
+		if (!r->is_aggregation) {
+			sql_error_set(err, true, q->having->pos, "HAVING needs an aggregation");
+			return NULL;
+		}
+		an.clause = "HAVING";
+		struct sql_bexpr *h = expr(&an, q->having);
+		if (!h)
+			return NULL;
+		if (h->type != GS_BOOL) {
+			sql_error_set(err, true, q->having->pos,
+			              "argument of HAVING must be type bool, not type %s", sql_type_name(h->type));
+			return NULL;
+		}
+		r->having = h;
+	}
+	an.group_scope = false;
+	an.clause = "WHERE";
 	if (q->where) {
 		struct sql_bexpr *w = expr(&an, q->where);
 		if (!w)

@@ -36,7 +36,9 @@ enum sql_bx_kind {
 	SQL_BX_CALL,    /* fn; args */
 	SQL_BX_IN,      /* args[0] IN [args[1..]] (all of one type) */
 	SQL_BX_CAST,    /* args[0] converted to type */
-	SQL_BX_AGG      /* aggregate call (accepted by analysis, planned later) */
+	SQL_BX_AGG,     /* aggregate call, only inside analysis */
+	SQL_BX_GBVAR,   /* group variable number `col` (aggregation output) */
+	SQL_BX_AGGREF   /* aggregate number `col` of the query (its final value) */
 };
 
 struct sql_bexpr {
@@ -90,6 +92,22 @@ struct sql_param_info {
 
 enum sql_src_kind { SQL_SRC_PROTOCOL, SQL_SRC_STREAM };
 
+/* GROUP BY entry: a name for an expression over the input. */
+struct sql_group_var {
+	const char *name;
+	struct sql_bexpr *expr;
+	uint32_t pos;
+};
+
+/* One aggregate of an aggregation query, over the input (arg is NULL for
+ * COUNT(*)).  Identical aggregates written twice are one. */
+struct sql_aggregate {
+	enum sql_fn_id fn;
+	struct sql_bexpr *arg;
+	enum gs_type type;          /* of the final value */
+	uint32_t pos;
+};
+
 struct sql_analyzed {
 	const struct sql_query *q;
 	const char *query_name;          /* DEFINE query_name, or NULL */
@@ -104,7 +122,22 @@ struct sql_analyzed {
 	uint32_t nparams;
 	bool has_aggregates;
 	uint32_t agg_pos;
+
+	/* Aggregation (GROUP BY, or aggregates in the select list).  Then
+	 * cols[] and having are over SQL_BX_GBVAR and SQL_BX_AGGREF only. */
+	bool is_aggregation;
+	struct sql_group_var *gb;
+	uint32_t ngb;
+	int temporal_gb;                 /* index of the temporal group variable, or -1 */
+	struct sql_aggregate *aggs;
+	uint32_t naggs;
+	struct sql_bexpr *having;        /* NULL when absent */
+	uint32_t aggregate_slots;        /* DEFINE aggregate_slots (0: default) */
+	bool select_lfta;                /* DEFINE select_lfta: aggregate in the HFTA */
 };
+
+/* True when two bound expressions compute the same thing. */
+bool sql_bexpr_equal(const struct sql_bexpr *a, const struct sql_bexpr *b);
 
 /* Analyze q (from the text `text` it was parsed from, used for nothing but
  * messages).  Returns the result, allocated in `a`, or NULL with *err. */

@@ -1,0 +1,380 @@
+/*
+ * op_aggregate.c: the HFTA aggregation operator.
+ *
+ * It keeps the open groups of a query in a hash table keyed on the group
+ * variables.  Each input tuple becomes a key and partial values through the
+ * module's pre(): one tuple's worth when the HFTA aggregates alone, or an
+ * LFTA's partial group as it is.  Partials with the same key merge (COUNT
+ * and SUM add, MIN/MAX keep the extreme, AND/OR/XOR combine), so results are
+ * exact however often the LFTA's small table evicted.
+ *
+ * A group closes when the temporal group variable moves past it: on a
+ * heartbeat whose time falls in a later bucket, or, when the HFTA sees raw
+ * tuples in time order, on a tuple of a later bucket.  (Partial groups from
+ * an LFTA may arrive out of bucket order while it flushes, so then only the
+ * LFTA's heartbeats close buckets.)  Closed groups are emitted in bucket
+ * order, then in the order they were opened, through final(): HAVING and
+ * the select list.  End of stream closes every group.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gs_ops.h"
+#include "op.h"
+
+struct group {
+	struct group *next;     /* hash chain */
+	uint64_t hash;
+	uint64_t seq;           /* opening order */
+	gs_value kp[];          /* key, then partials; strings owned */
+};
+
+struct op_agg {
+	struct eng_op op;
+	const struct gs_hfta_aggregate *m;
+	void *state;
+	bool inited;
+	uint32_t nkp;
+	gs_value *tmp;
+	gs_value *out;
+	struct group **tab;
+	size_t cap, n;
+	uint64_t seq;
+	bool have_cur;
+	gs_value cur;           /* the latest temporal value seen */
+	bool stopped;
+};
+
+static uint64_t hash_key(const struct op_agg *a, const gs_value *kp)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (uint32_t i = 0; i < a->m->n_key; i++) {
+		const uint8_t *p;
+		size_t n;
+		switch (a->m->key_types[i]) {
+		case GS_STRING: p = kp[i].s.p; n = kp[i].s.len; break;
+		case GS_IPV6: p = kp[i].ip6.b; n = 16; break;
+		default: p = (const uint8_t *)&kp[i].u; n = 8; break;
+		}
+		for (size_t j = 0; j < n; j++)
+			h = (h ^ p[j]) * 0x100000001b3ULL;
+		h = (h ^ 0xff) * 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static int cmp_value(enum gs_type t, const gs_value *a, const gs_value *b)
+{
+	switch (t) {
+	case GS_INT: case GS_LLONG: return gs_cmp_i64(a->i, b->i);
+	case GS_FLOAT: return gs_cmp_f(a->f, b->f);
+	case GS_IPV6: return gs_cmp_ip6(&a->ip6, &b->ip6);
+	case GS_STRING: return gs_cmp_str(a->s, b->s);
+	default: return gs_cmp_u64(a->u, b->u);
+	}
+}
+
+static bool same_key(const struct op_agg *a, const gs_value *x, const gs_value *y)
+{
+	for (uint32_t i = 0; i < a->m->n_key; i++) {
+		enum gs_type t = a->m->key_types[i];
+		if (t == GS_FLOAT ? memcmp(&x[i].f, &y[i].f, sizeof(double)) != 0
+		                  : cmp_value(t, &x[i], &y[i]) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* Give a string value its own copy of the bytes. */
+static int own_string(gs_value *v)
+{
+	uint8_t *p = malloc(v->s.len ? v->s.len : 1);
+	if (!p)
+		return -1;
+	if (v->s.len)
+		memcpy(p, v->s.p, v->s.len);
+	v->s.p = p;
+	return 0;
+}
+
+static enum gs_type type_at(const struct op_agg *a, uint32_t i)
+{
+	return i < a->m->n_key ? (enum gs_type)a->m->key_types[i]
+	                       : (enum gs_type)a->m->part_types[i - a->m->n_key];
+}
+
+static void free_group(struct op_agg *a, struct group *g)
+{
+	for (uint32_t i = 0; i < a->nkp; i++)
+		if (type_at(a, i) == GS_STRING)
+			free((void *)g->kp[i].s.p);
+	free(g);
+}
+
+static void merge(struct op_agg *a, gs_value *to, const gs_value *from)
+{
+	for (uint32_t k = 0; k < a->m->n_part; k++) {
+		uint32_t i = a->m->n_key + k;
+		enum gs_type t = (enum gs_type)a->m->part_types[k];
+		switch (a->m->part_ops[k]) {
+		case GS_PART_COUNT:
+			to[i].u += from[i].u;
+			break;
+		case GS_PART_SUM:
+			if (t == GS_FLOAT)
+				to[i].f += from[i].f;
+			else if (t == GS_LLONG)
+				to[i].i = gs_add_i64(to[i].i, from[i].i);
+			else
+				to[i].u += from[i].u;
+			break;
+		case GS_PART_MIN:
+		case GS_PART_MAX: {
+			int c = cmp_value(t, &from[i], &to[i]);
+			if (a->m->part_ops[k] == GS_PART_MIN ? c < 0 : c > 0) {
+				if (t == GS_STRING) {
+					gs_value v = from[i];
+					if (own_string(&v) == 0) {
+						free((void *)to[i].s.p);
+						to[i] = v;
+					}
+				} else {
+					to[i] = from[i];
+				}
+			}
+			break;
+		}
+		case GS_PART_AND: to[i].u &= from[i].u; break;
+		case GS_PART_OR: to[i].u |= from[i].u; break;
+		case GS_PART_XOR: to[i].u ^= from[i].u; break;
+		}
+	}
+}
+
+static int grow(struct op_agg *a)
+{
+	size_t ncap = a->cap ? a->cap * 2 : 1024;
+	struct group **t = calloc(ncap, sizeof *t);
+	if (!t)
+		return -1;
+	for (size_t i = 0; i < a->cap; i++) {
+		struct group *g = a->tab[i];
+		while (g) {
+			struct group *n = g->next;
+			size_t b = g->hash & (ncap - 1);
+			g->next = t[b];
+			t[b] = g;
+			g = n;
+		}
+	}
+	free(a->tab);
+	a->tab = t;
+	a->cap = ncap;
+	return 0;
+}
+
+/* Merge kp into its group, opening the group when it is new. */
+static int add(struct op_agg *a, const gs_value *kp)
+{
+	if (!a->cap || a->n >= a->cap / 4 * 3) {
+		if (grow(a) < 0)
+			return -1;
+	}
+	uint64_t h = hash_key(a, kp);
+	size_t b = h & (a->cap - 1);
+	for (struct group *g = a->tab[b]; g; g = g->next)
+		if (g->hash == h && same_key(a, g->kp, kp)) {
+			merge(a, g->kp, kp);
+			return 0;
+		}
+	struct group *g = malloc(sizeof *g + a->nkp * sizeof(gs_value));
+	if (!g)
+		return -1;
+	g->hash = h;
+	g->seq = a->seq++;
+	memcpy(g->kp, kp, a->nkp * sizeof(gs_value));
+	for (uint32_t i = 0; i < a->nkp; i++)
+		if (type_at(a, i) == GS_STRING && own_string(&g->kp[i]) < 0) {
+			for (uint32_t j = 0; j < i; j++)
+				if (type_at(a, j) == GS_STRING)
+					free((void *)g->kp[j].s.p);
+			free(g);
+			return -1;
+		}
+	g->next = a->tab[b];
+	a->tab[b] = g;
+	a->n++;
+	return 0;
+}
+
+static const struct op_agg *sort_ctx;
+
+static int by_bucket(const void *x, const void *y)
+{
+	const struct group *g = *(const struct group *const *)x, *h = *(const struct group *const *)y;
+	const struct op_agg *a = sort_ctx;
+	if (a->m->temporal_key >= 0) {
+		int tk = a->m->temporal_key;
+		int c = cmp_value((enum gs_type)a->m->key_types[tk], &g->kp[tk], &h->kp[tk]);
+		if (c)
+			return c * a->m->temporal_dir;
+	}
+	return g->seq < h->seq ? -1 : g->seq > h->seq;
+}
+
+/* Close the groups whose temporal value is before `bound` (all of them when
+ * bound is NULL), in bucket order, pushing their rows downstream. */
+static int close_groups(struct op_agg *a, const gs_value *bound)
+{
+	int tk = a->m->temporal_key;
+	size_t n = 0;
+	struct group **list = malloc((a->n + 1) * sizeof *list);
+	if (!list)
+		return -1;
+	for (size_t i = 0; i < a->cap; i++) {
+		struct group **pp = &a->tab[i];
+		while (*pp) {
+			struct group *g = *pp;
+			bool closes = !bound ||
+			              cmp_value((enum gs_type)a->m->key_types[tk], &g->kp[tk], bound) *
+			              a->m->temporal_dir < 0;
+			if (closes) {
+				*pp = g->next;
+				list[n++] = g;
+			} else {
+				pp = &g->next;
+			}
+		}
+	}
+	a->n -= n;
+	sort_ctx = a;
+	qsort(list, n, sizeof *list, by_bucket);
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!rc && !a->stopped && a->m->final(a->state, list[i]->kp, a->out)) {
+			a->op.tuples_out++;
+			if (a->op.next->vt->accept(a->op.next, a->out, a->m->n_out)) {
+				a->stopped = true;
+				rc = 1;
+			}
+		}
+		free_group(a, list[i]);
+	}
+	free(list);
+	return rc;
+}
+
+/* The temporal value moved to v: close what is before it. */
+static int advance(struct op_agg *a, const gs_value *v)
+{
+	int tk = a->m->temporal_key;
+	enum gs_type t = (enum gs_type)a->m->key_types[tk];
+	if (a->have_cur && cmp_value(t, v, &a->cur) * a->m->temporal_dir <= 0)
+		return 0;
+	int rc = a->have_cur ? close_groups(a, v) : 0;
+	a->cur = *v;
+	a->have_cur = true;
+	return rc;
+}
+
+static int agg_accept(struct eng_op *op, const gs_value *vals, uint32_t n)
+{
+	struct op_agg *a = (struct op_agg *)op;
+	(void)n;
+	op->tuples_in++;
+	if (a->stopped)
+		return 1;
+	if (!a->m->pre(a->state, vals, a->tmp))
+		return 0;
+	if (a->m->temporal_key >= 0 && !a->m->lfta_partial) {
+		gs_value v = a->tmp[a->m->temporal_key];
+		int rc = advance(a, &v);
+		if (rc)
+			return rc;
+	}
+	return add(a, a->tmp) < 0 ? -1 : 0;
+}
+
+static int agg_heartbeat(struct eng_op *op, uint64_t ts_ns)
+{
+	struct op_agg *a = (struct op_agg *)op;
+	gs_value b;
+	if (a->m->temporal_key >= 0 && a->m->bucket && a->m->bucket(ts_ns, &b)) {
+		int rc = advance(a, &b);
+		if (rc)
+			return rc;
+	}
+	return eng_op_forward_heartbeat(op, ts_ns);
+}
+
+static int agg_flush(struct eng_op *op)
+{
+	struct op_agg *a = (struct op_agg *)op;
+	int rc = close_groups(a, NULL);
+	if (rc)
+		return rc;
+	return eng_op_forward_flush(op);
+}
+
+static void agg_destroy(struct eng_op *op)
+{
+	struct op_agg *a = (struct op_agg *)op;
+	for (size_t i = 0; i < a->cap; i++) {
+		struct group *g = a->tab[i];
+		while (g) {
+			struct group *nx = g->next;
+			free_group(a, g);
+			g = nx;
+		}
+	}
+	free(a->tab);
+	if (a->inited)
+		a->m->fini(a->state);
+	free(a->state);
+	free(a->tmp);
+	free(a->out);
+	free(a);
+}
+
+static const struct eng_op_vt agg_vt = {
+	.name = "aggregate",
+	.accept = agg_accept,
+	.heartbeat = agg_heartbeat,
+	.flush = agg_flush,
+	.destroy = agg_destroy,
+};
+
+uint64_t eng_op_aggregate_groups(const struct eng_op *op)
+{
+	return ((const struct op_agg *)op)->n;
+}
+
+struct eng_op *eng_op_aggregate_new(const struct gs_hfta_aggregate *m, const gs_value *params,
+                                    char *errbuf)
+{
+	struct op_agg *a = calloc(1, sizeof *a);
+	if (!a) {
+		snprintf(errbuf, 512, "out of memory");
+		return NULL;
+	}
+	a->op.vt = &agg_vt;
+	a->m = m;
+	a->nkp = m->n_key + m->n_part;
+	a->tmp = calloc(a->nkp + 1, sizeof *a->tmp);
+	a->out = calloc(m->n_out + 1, sizeof *a->out);
+	a->state = calloc(1, m->state_size ? m->state_size : 1);
+	if (!a->tmp || !a->out || !a->state || grow(a) < 0) {
+		snprintf(errbuf, 512, "out of memory");
+		agg_destroy(&a->op);
+		return NULL;
+	}
+	if (m->init(a->state, params) != 0) {
+		snprintf(errbuf, 512, "the aggregation of %s could not start", m->query_name);
+		agg_destroy(&a->op);
+		return NULL;
+	}
+	a->inited = true;
+	return &a->op;
+}
