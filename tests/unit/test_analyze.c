@@ -188,9 +188,69 @@ static void test_split(void)
 	}
 	done(&r);
 	/* not built yet: named */
-	p = plan_of(&r, "SELECT srcIP, COUNT(*) FROM TCP GROUP BY srcIP");
+	p = plan_of(&r, "SELECT a.srcIP INNER_JOIN FROM TCP a, UDP b");
 	CHECK(p == NULL);
-	CHECK_STR(r.err.msg, "GROUP BY is not supported yet");
+	done(&r);
+	p = plan_of(&r, "SELECT a, COUNT(*) FROM TCP GROUP BY CUBE(srcIP, destIP)");
+	CHECK(p == NULL);
+	CHECK_STR(r.err.msg, "CUBE is not supported yet");
+	done(&r);
+}
+
+static void test_aggregation(void)
+{
+	struct res r;
+	/* cheap: the LFTA aggregates; AVG needs a sum and a count, and the
+	 * count is shared with COUNT(*): partials count, sum(len) */
+	struct eng_plan *p = plan_of(&r, "SELECT tb, srcIP, COUNT(*), AVG(len), COUNT(*) AS again "
+	                                 "FROM TCP WHERE destPort = 443 GROUP BY time/60 AS tb, srcIP "
+	                                 "HAVING COUNT(*) > 10");
+	CHECK(p != NULL);
+	if (p) {
+		CHECK(p->is_agg && p->lfta_agg);
+		CHECK_INT(p->ngb, 2);
+		CHECK_INT(p->an->naggs, 2);
+		CHECK_INT(p->npart, 2);
+		CHECK_INT(p->an->temporal_gb, 0);
+		CHECK_INT(p->cols[0].temporal, GS_INCREASING);
+		CHECK_INT(p->cols[2].type, GS_ULLONG);
+		CHECK_INT(p->cols[3].type, GS_FLOAT);
+		CHECK(p->temporal_pkt != NULL);
+		CHECK_INT(p->slots, 4096);
+	}
+	done(&r);
+	/* two temporal group variables */
+	p = plan_of(&r, "SELECT COUNT(*) FROM TCP GROUP BY time/60 AS a, timestamp AS b");
+	CHECK(p == NULL);
+	CHECK(strncmp(r.err.msg, "more than one temporal group variable", 37) == 0);
+	CHECK(strstr(r.err.hint, "non_temporal") != NULL);
+	done(&r);
+	p = plan_of(&r, "SELECT COUNT(*) FROM TCP GROUP BY time/60 AS a, non_temporal(timestamp) AS b");
+	CHECK(p != NULL);
+	done(&r);
+	/* a column that is neither grouped nor aggregated */
+	p = plan_of(&r, "SELECT srcIP, COUNT(*) FROM TCP GROUP BY destIP");
+	CHECK(p == NULL);
+	CHECK_STR(r.err.msg, "column \"srcIP\" must appear in the GROUP BY clause or be used in an aggregate function");
+	done(&r);
+	/* an expensive predicate: the LFTA cannot aggregate unless select_lfta */
+	p = plan_of(&r, "SELECT COUNT(*) FROM TCP WHERE str_regex_match[TCP_data, 'x'] GROUP BY time AS t");
+	CHECK(p == NULL);
+	CHECK(strstr(r.err.hint, "select_lfta") != NULL);
+	done(&r);
+	p = plan_of(&r, "DEFINE { select_lfta 'true'; } SELECT COUNT(*) FROM TCP "
+	                "WHERE str_regex_match[TCP_data, 'x'] GROUP BY time AS t");
+	CHECK(p != NULL);
+	if (p)
+		CHECK(p->is_agg && !p->lfta_agg && p->has_lfta && p->nhpred == 1);
+	done(&r);
+	/* aggregate_slots must be a power of two */
+	p = plan_of(&r, "DEFINE { aggregate_slots '100'; } SELECT COUNT(*) FROM TCP GROUP BY time AS t");
+	CHECK(p == NULL);
+	done(&r);
+	p = plan_of(&r, "SELECT srcIP FROM TCP WHERE COUNT(*) > 1");
+	CHECK(p == NULL);
+	CHECK_STR(r.err.msg, "aggregate functions are not allowed in WHERE");
 	done(&r);
 }
 
@@ -236,6 +296,7 @@ int main(void)
 	RUN(test_temporal);
 	RUN(test_errors);
 	RUN(test_split);
+	RUN(test_aggregation);
 	RUN(test_codegen_injection);
 	return unit_done();
 }
