@@ -49,6 +49,7 @@ struct eng_ctx *eng_create(const struct eng_config *cfg, char *errbuf)
 		}
 		cap_close(s);
 	}
+	eng_stats_init(e);
 	e->mcfg.cache_dir = cfg->cache_dir;
 	e->mcfg.no_cache = cfg->no_cache;
 	e->mcfg.werror = cfg->werror || (getenv("GIGSH_WERROR") && strcmp(getenv("GIGSH_WERROR"), "1") == 0);
@@ -63,6 +64,7 @@ void eng_destroy(struct eng_ctx *e)
 	for (size_t i = 0; i < e->nkept; i++)
 		sql_script_free(e->kept[i]);
 	free(e->kept);
+	free(e->stats);
 	for (struct eng_param *p = e->params; p;) {
 		struct eng_param *n = p->next;
 		free(p->name);
@@ -150,6 +152,11 @@ static int define_stream(struct eng_ctx *e, struct sql_script *script, struct en
                          struct sql_error *err)
 {
 	struct eng_stream *old = eng_registry_find(e, p->name);
+	if (old == &e->stats_stream) {
+		sql_error_set(err, true, q->pos, "\"%s\" is the name of the engine's counters stream",
+		              p->name);
+		return -1;
+	}
 	if (old && strcmp(old->name, p->name) == 0 && depends_on(e, old)) {
 		sql_error_set(err, true, q->pos, "stream \"%s\" already exists and other streams read it",
 		              p->name);
@@ -273,6 +280,11 @@ static int describe_all(struct eng_ctx *e, const struct eng_output *out)
 		if (put_row(out, cells, 3))
 			break;
 		st.rows_out++;
+	}
+	{
+		const char *cells[] = { "gs_stats", "counters", e->stats_stream.text };
+		if (put_row(out, cells, 3) == 0)
+			st.rows_out++;
 	}
 	for (struct eng_stream *s = e->streams; s; s = s->next) {
 		const char *cells[] = { s->name, "stream", s->text };

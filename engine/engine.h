@@ -33,6 +33,7 @@ struct eng_column {
 struct eng_run_stats {
 	uint64_t rows_out;          /* rows given to eng_output.row */
 	uint64_t packets_seen;      /* over all sources */
+	uint64_t bytes_seen;        /* wire bytes of those packets */
 	uint64_t packets_malformed;
 	uint64_t os_received, os_dropped, os_ifdropped;
 	bool os_valid;              /* a live source reported OS counts */

@@ -94,6 +94,8 @@ struct eng_plan {
 	struct sql_bexpr *temporal_pkt; /* temporal group variable over packet time, or NULL */
 	uint32_t slots;                 /* LFTA table size (power of two) */
 
+	bool builtin;                   /* a table the engine fills (gs_stats) */
+
 	/* generated C of the module (both parts), NUL terminated */
 	char *csrc;
 	size_t csrc_len;
@@ -161,7 +163,21 @@ struct eng_ctx {
 	unsigned nqueries;
 	struct sql_script **kept;    /* scripts that define streams: freed last */
 	size_t nkept, capkept;
+	struct eng_stats_row *stats; /* the counters of the last run, per part */
+	size_t nstats;
+	struct eng_plan stats_plan;  /* the schema of gs_stats */
+	struct eng_stream stats_stream;
 };
+
+/* One row of gs_stats: the counters of one part of a query of the last run. */
+struct eng_stats_row {
+	char query[64];
+	const char *part;            /* "LFTA", "HFTA select", "HFTA aggregate" */
+	uint64_t packets_in, tuples_in, tuples_out, bytes_out;
+	uint64_t collisions, evictions, groups_open;
+};
+#define ENG_STATS_COLS 9
+void eng_stats_init(struct eng_ctx *e);
 
 struct eng_stream *eng_registry_find(struct eng_ctx *e, const char *name);
 void eng_registry_add(struct eng_ctx *e, struct eng_stream *s);

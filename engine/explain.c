@@ -311,7 +311,9 @@ static void explain_one(struct eng_ctx *e, const struct eng_plan *p, bool verbos
 
 void eng_explain_plan(struct eng_ctx *e, const struct eng_plan *p, bool verbose, FILE *f)
 {
-	if (p->upstream) {
+	if (p->upstream && p->upstream->plan->builtin) {
+		fprintf(f, "Table %s: %s\n\n", p->upstream->name, p->upstream->text);
+	} else if (p->upstream) {
 		eng_explain_plan(e, p->upstream->plan, false, f);
 		fprintf(f, "\n");
 	}

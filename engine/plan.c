@@ -219,7 +219,7 @@ static struct sql_bexpr *to_packets(const struct eng_plan *q, const struct sql_b
 		if (!q->upstream)
 			return NULL;
 		const struct eng_plan *u = q->upstream->plan;
-		if (e->col < 0 || (uint32_t)e->col >= u->an->ncols)
+		if (u->builtin || e->col < 0 || (uint32_t)e->col >= u->an->ncols)
 			return NULL;
 		return to_packets(u, u->an->cols[e->col].expr, true, a);
 	}

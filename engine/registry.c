@@ -12,8 +12,46 @@
 
 #include "engine_int.h"
 
+/* gs_stats: the engine's own counters as a stream other queries read. */
+static const char *const stats_names[ENG_STATS_COLS] = {
+	"query", "part", "packets_in", "tuples_in", "tuples_out", "bytes_out",
+	"collisions", "evictions", "groups_open",
+};
+static const enum gs_type stats_types[ENG_STATS_COLS] = {
+	GS_STRING, GS_STRING, GS_ULLONG, GS_ULLONG, GS_ULLONG, GS_ULLONG, GS_ULLONG, GS_ULLONG, GS_ULLONG,
+};
+static const enum gs_temporal stats_temporal[ENG_STATS_COLS] = {
+	GS_VARYING, GS_VARYING, GS_VARYING, GS_VARYING, GS_VARYING, GS_VARYING, GS_VARYING,
+	GS_VARYING, GS_VARYING,
+};
+static struct eng_column stats_cols[ENG_STATS_COLS];
+
+void eng_stats_init(struct eng_ctx *e)
+{
+	struct eng_plan *p = &e->stats_plan;
+	for (int i = 0; i < ENG_STATS_COLS; i++) {
+		stats_cols[i].name = stats_names[i];
+		stats_cols[i].type = stats_types[i];
+		stats_cols[i].temporal = stats_temporal[i];
+	}
+	p->name = "gs_stats";
+	p->builtin = true;
+	p->cols = stats_cols;
+	p->ncols = ENG_STATS_COLS;
+	p->schema.name = "gs_stats";
+	p->schema.ncols = ENG_STATS_COLS;
+	p->schema.col_names = stats_names;
+	p->schema.types = stats_types;
+	p->schema.temporal = stats_temporal;
+	e->stats_stream.name = (char *)"gs_stats";
+	e->stats_stream.plan = p;
+	e->stats_stream.text = (char *)"the counters of each part of the queries of the last run";
+}
+
 struct eng_stream *eng_registry_find(struct eng_ctx *e, const char *name)
 {
+	if (strcasecmp(name, "gs_stats") == 0)
+		return &e->stats_stream;
 	for (struct eng_stream *s = e->streams; s; s = s->next)
 		if (strcmp(s->name, name) == 0)
 			return s;

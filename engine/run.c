@@ -78,6 +78,7 @@ static void source_counters(struct run *r, struct eng_run_stats *st, size_t upto
 		struct cap_stats cs = { 0 };
 		r->srcs[i]->ops->stats(r->srcs[i], &cs);
 		st->packets_seen += cs.packets_seen;
+		st->bytes_seen += cs.bytes_seen;
 		st->packets_malformed += cs.packets_malformed;
 		if (cs.os_valid) {
 			st->os_valid = true;
@@ -244,6 +245,153 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
+/* Build the HFTA operators of chain[0..n) (root last), ending in sink.
+ * ops gets them root first; names[i] the query of ops[i]. */
+static int build_ops(struct eng_ctx *e, struct eng_plan **chain, size_t n, struct eng_module *mods,
+                     struct sql_arena *a, struct eng_op **ops, const char **names, size_t *nops,
+                     struct op_sink *sink, struct sql_error *err)
+{
+	char eb[512];
+	for (size_t i = n; i-- > 0;) {
+		if (!chain[i]->has_hfta)
+			continue;
+		gs_value *pv = bind_params(e, chain[i], a, err);
+		if (!pv)
+			return -1;
+		struct eng_op *op = chain[i]->is_agg ? eng_op_aggregate_new(mods[i].agg, pv, eb)
+		                                     : eng_op_select_new(mods[i].hfta, pv, eb);
+		if (!op) {
+			sql_error_set(err, false, 0, "%s", eb);
+			return -1;
+		}
+		names[*nops] = chain[i]->name;
+		ops[(*nops)++] = op;
+		if (chain[i]->is_agg)
+			sink->agg = op;
+	}
+	ops[*nops] = &sink->op;
+	for (size_t i = 0; i < *nops; i++)
+		ops[i]->next = ops[i + 1];
+	return 0;
+}
+
+static void announce(const struct eng_plan *p, const struct eng_output *out, bool live)
+{
+	if (!out->info)
+		return;
+	struct eng_result_info ri = { .aggregation = p->is_agg, .bucket_col = -1,
+	                              .first_agg_col = -1, .live = live };
+	for (uint32_t i = 0; p->is_agg && i < p->ncols; i++) {
+		const struct sql_bexpr *x = p->an->cols[i].expr;
+		if (ri.bucket_col < 0 && x->kind == SQL_BX_GBVAR && x->col == p->an->temporal_gb)
+			ri.bucket_col = (int)i;
+		if (ri.first_agg_col < 0 && x->kind == SQL_BX_AGGREF)
+			ri.first_agg_col = (int)i;
+	}
+	out->info(out->ctx, &ri);
+}
+
+/* Remember the counters of each part of the run, for gs_stats. */
+static void record_stats(struct eng_ctx *e, const struct eng_plan *root, const struct run *r,
+                         struct eng_op *const *ops, const char *const *names, size_t nops,
+                         const struct eng_run_stats *st)
+{
+	struct eng_stats_row *rows = calloc(nops + 1, sizeof *rows);
+	if (!rows)
+		return;
+	size_t n = 0;
+	if (r->lstate) {
+		const struct gs_lfta_counters *c = r->lstate;
+		snprintf(rows[n].query, sizeof rows[n].query, "%s", root->name);
+		rows[n].part = "LFTA";
+		rows[n].packets_in = c->packets_in;
+		rows[n].tuples_out = c->tuples_out;
+		rows[n].bytes_out = c->bytes_out;
+		rows[n].collisions = c->collisions;
+		rows[n].evictions = c->evictions;
+		n++;
+	}
+	for (size_t i = 0; i < nops; i++, n++) {
+		snprintf(rows[n].query, sizeof rows[n].query, "%s", names[i]);
+		rows[n].part = ops[i]->vt->name[0] == 'a' ? "HFTA aggregate" : "HFTA select";
+		rows[n].tuples_in = ops[i]->tuples_in;
+		rows[n].tuples_out = ops[i]->tuples_out;
+		if (ops[i]->vt->name[0] == 'a')
+			rows[n].groups_open = eng_op_aggregate_groups(ops[i]);
+	}
+	(void)st;
+	free(e->stats);
+	e->stats = rows;
+	e->nstats = n;
+}
+
+/* A query over gs_stats: the rows come from the engine, not from packets. */
+static int run_table(struct eng_ctx *e, struct eng_plan **chain, size_t nchain,
+                     const struct eng_output *out, struct sql_error *err)
+{
+	struct sql_arena *a = sql_arena_new();
+	struct eng_module mods[MAX_CHAIN];
+	struct eng_op *ops[MAX_CHAIN + 1];
+	const char *names[MAX_CHAIN + 1];
+	size_t nops = 0;
+	struct run r = { .e = e };
+	struct op_sink sink = { .op = { .vt = &sink_vt }, .out = out, .run = &r,
+	                        .aggregation = chain[0]->is_agg };
+	struct eng_run_stats st = { 0 };
+	int rc = -1;
+	char eb[512];
+	memset(mods, 0, sizeof mods);
+	if (!a) {
+		sql_error_set(err, false, 0, "out of memory");
+		return -1;
+	}
+	pthread_mutex_init(&r.snap_mu, NULL);
+	for (size_t i = nchain - 1; i-- > 0;)
+		if (eng_module_get(&e->mcfg, chain[i], &mods[i], eb) < 0) {
+			sql_error_set(err, false, 0, "%s", eb);
+			goto out;
+		}
+	if (build_ops(e, chain, nchain - 1, mods, a, ops, names, &nops, &sink, err) < 0)
+		goto out;
+	announce(chain[0], out, false);
+	rc = 0;
+	if (out->begin && out->begin(out->ctx, chain[0]->cols, chain[0]->ncols) != 0)
+		goto out;
+	r.start_ns = now_ns();
+	struct eng_op *head = ops[0];
+	for (size_t i = 0; i < e->nstats; i++) {
+		const struct eng_stats_row *w = &e->stats[i];
+		gs_value v[ENG_STATS_COLS];
+		memset(v, 0, sizeof v);
+		v[0].s.p = (const uint8_t *)w->query;
+		v[0].s.len = (uint32_t)strlen(w->query);
+		v[1].s.p = (const uint8_t *)w->part;
+		v[1].s.len = (uint32_t)strlen(w->part);
+		v[2].u = w->packets_in;
+		v[3].u = w->tuples_in;
+		v[4].u = w->tuples_out;
+		v[5].u = w->bytes_out;
+		v[6].u = w->collisions;
+		v[7].u = w->evictions;
+		v[8].u = w->groups_open;
+		if (head->vt->accept(head, v, ENG_STATS_COLS))
+			break;
+	}
+	head->vt->flush(head);
+	st.rows_out = sink.op.tuples_out;
+	st.elapsed_ns = now_ns() - r.start_ns;
+	if (out->end)
+		out->end(out->ctx, &st);
+out:
+	for (size_t i = 0; i < nops; i++)
+		ops[i]->vt->destroy(ops[i]);
+	for (size_t i = 0; i < nchain; i++)
+		eng_module_release(&mods[i]);
+	sql_arena_free(a);
+	pthread_mutex_destroy(&r.snap_mu);
+	return rc;
+}
+
 int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
             struct sql_error *err)
 {
@@ -257,6 +405,8 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 		chain[nchain++] = q;
 	}
 	struct eng_plan *root = chain[nchain - 1];
+	if (root->builtin)
+		return run_table(e, chain, nchain, out, err);
 	if (e->nsources == 0) {
 		sql_error_set(err, false, 0, "no packet source: start gigsh with -r FILE or -i INTERFACE");
 		return -1;
@@ -265,6 +415,7 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 	struct sql_arena *a = sql_arena_new();
 	struct eng_module mods[MAX_CHAIN];
 	struct eng_op *ops[MAX_CHAIN + 1];
+	const char *names[MAX_CHAIN + 1];
 	size_t nops = 0;
 	memset(mods, 0, sizeof mods);
 	struct run r = { .e = e };
@@ -331,26 +482,10 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 	}
 	st.compile_ns = now_ns() - t0;
 
-	/* HFTA chain: root's select (if split), then one per downstream query */
-	for (size_t i = nchain; i-- > 0;) {
-		if (!chain[i]->has_hfta)
-			continue;
-		gs_value *pv = bind_params(e, chain[i], a, err);
-		if (!pv)
-			goto out;
-		struct eng_op *op = chain[i]->is_agg ? eng_op_aggregate_new(mods[i].agg, pv, eb)
-		                                     : eng_op_select_new(mods[i].hfta, pv, eb);
-		if (!op) {
-			sql_error_set(err, false, 0, "%s", eb);
-			goto out;
-		}
-		ops[nops++] = op;
-		if (chain[i]->is_agg)
-			sink.agg = op;
-	}
-	ops[nops] = &sink.op;
-	for (size_t i = 0; i < nops; i++)
-		ops[i]->next = ops[i + 1];
+	/* HFTA chain: root's select or aggregation (if any), then one per
+	 * downstream query */
+	if (build_ops(e, chain, nchain, mods, a, ops, names, &nops, &sink, err) < 0)
+		goto out;
 
 	/* LFTA instance */
 	r.lm = mods[nchain - 1].lfta;
@@ -369,18 +504,7 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 		goto out;
 	}
 
-	if (out->info) {
-		struct eng_result_info ri = { .aggregation = p->is_agg, .bucket_col = -1,
-		                              .first_agg_col = -1, .live = !r.block };
-		for (uint32_t i = 0; p->is_agg && i < p->ncols; i++) {
-			const struct sql_bexpr *x = p->an->cols[i].expr;
-			if (ri.bucket_col < 0 && x->kind == SQL_BX_GBVAR && x->col == p->an->temporal_gb)
-				ri.bucket_col = (int)i;
-			if (ri.first_agg_col < 0 && x->kind == SQL_BX_AGGREF)
-				ri.first_agg_col = (int)i;
-		}
-		out->info(out->ctx, &ri);
-	}
+	announce(p, out, !r.block);
 	if (out->begin && out->begin(out->ctx, p->cols, p->ncols) != 0) {
 		rc = 0;
 		goto out;
@@ -432,6 +556,7 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 	st.rows_out = sink.op.tuples_out;
 	st.cancelled = e->cancel && !sink.stopped;
 	st.groups_open = sink.agg ? eng_op_aggregate_groups(sink.agg) : 0;
+	record_stats(e, root, &r, ops, names, nops, &st);
 	if (out->end)
 		out->end(out->ctx, &st);
 out:
