@@ -1139,6 +1139,10 @@ static int emit_hfta_agg(struct eng_plan *p, struct eng_buf *out, struct sql_err
 		eng_buf_printf(out, "%s%d", i ? ", " : "", (int)p->parts[i].op);
 	eng_buf_printf(out, "%s};\n", p->npart ? "" : "0");
 	emit_types(out, "agg_out_types", NULL, (const struct sql_bexpr *const *)p->hout, p->nhout);
+	eng_buf_printf(out, "static const uint64_t agg_sets[%u] = {", p->an->nsets);
+	for (uint32_t i = 0; i < p->an->nsets; i++)
+		eng_buf_printf(out, "%sUINT64_C(0x%" PRIx64 ")", i ? ", " : "", p->an->sets[i]);
+	eng_buf_printf(out, "};\n");
 	emit_hfta_state(out, "agg_state", (uint32_t)nrx);
 	emit_hfta_init_fini(out, "agg", "agg_state", rxlit, (uint32_t)nrx);
 	free(rxlit);
@@ -1177,6 +1181,8 @@ static int emit_hfta_agg(struct eng_plan *p, struct eng_buf *out, struct sql_err
 		"\t.temporal_key = %d,\n"
 		"\t.temporal_dir = %d,\n"
 		"\t.lfta_partial = %d,\n"
+		"\t.n_sets = %u,\n"
+		"\t.set_masks = agg_sets,\n"
 		"\t.n_out = %u,\n"
 		"\t.out_types = agg_out_types,\n"
 		"\t.state_size = sizeof(struct agg_state),\n"
@@ -1193,7 +1199,7 @@ static int emit_hfta_agg(struct eng_plan *p, struct eng_buf *out, struct sql_err
 		"}\n",
 		p->an->nparams, cap_schema_hash(), qname, p->nin, p->ngb, p->npart, tk,
 		tk >= 0 && p->an->gb[tk].expr->temporal == GS_DECREASING ? -1 : 1,
-		p->lfta_agg ? 1 : 0, p->nhout, p->temporal_pkt ? "q_bucket" : "NULL");
+		p->lfta_agg ? 1 : 0, p->an->nsets, p->nhout, p->temporal_pkt ? "q_bucket" : "NULL");
 done:
 	eng_buf_free(&pre);
 	eng_buf_free(&fin);

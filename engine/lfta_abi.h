@@ -138,6 +138,9 @@ struct gs_hfta_aggregate {
 	int32_t temporal_key;      /* index of the temporal group variable, -1 */
 	int32_t temporal_dir;      /* 1 increasing, -1 decreasing */
 	uint32_t lfta_partial;     /* inputs are the LFTA's partial groups */
+	uint32_t n_sets;           /* grouping sets (1 without CUBE/ROLLUP/GROUPING_SETS) */
+	const uint64_t *set_masks; /* per set, a bit per group variable present; the
+	                              others read as zero in that set's groups */
 	uint32_t n_out;
 	const uint8_t *out_types;
 	size_t state_size;

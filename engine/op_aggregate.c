@@ -28,6 +28,7 @@ struct group {
 	struct group *next;     /* hash chain */
 	uint64_t hash;
 	uint64_t seq;           /* opening order */
+	uint32_t set;           /* grouping set */
 	gs_value kp[];          /* key, then partials; strings owned */
 };
 
@@ -38,6 +39,7 @@ struct op_agg {
 	bool inited;
 	uint32_t nkp;
 	gs_value *tmp;
+	gs_value *masked;       /* tmp with the variables outside a set zeroed */
 	gs_value *out;
 	struct group **tab;
 	size_t cap, n;
@@ -175,17 +177,18 @@ static int grow(struct op_agg *a)
 	return 0;
 }
 
-/* Merge kp into its group, opening the group when it is new. */
-static int add(struct op_agg *a, const gs_value *kp)
+/* Merge kp into its group of grouping set `set`, opening the group when
+ * it is new. */
+static int add_set(struct op_agg *a, const gs_value *kp, uint32_t set)
 {
 	if (!a->cap || a->n >= a->cap / 4 * 3) {
 		if (grow(a) < 0)
 			return -1;
 	}
-	uint64_t h = hash_key(a, kp);
+	uint64_t h = hash_key(a, kp) ^ ((uint64_t)set * 0x9e3779b97f4a7c15ULL);
 	size_t b = h & (a->cap - 1);
 	for (struct group *g = a->tab[b]; g; g = g->next)
-		if (g->hash == h && same_key(a, g->kp, kp)) {
+		if (g->hash == h && g->set == set && same_key(a, g->kp, kp)) {
 			merge(a, g->kp, kp);
 			return 0;
 		}
@@ -194,6 +197,7 @@ static int add(struct op_agg *a, const gs_value *kp)
 		return -1;
 	g->hash = h;
 	g->seq = a->seq++;
+	g->set = set;
 	memcpy(g->kp, kp, a->nkp * sizeof(gs_value));
 	for (uint32_t i = 0; i < a->nkp; i++)
 		if (type_at(a, i) == GS_STRING && own_string(&g->kp[i]) < 0) {
@@ -209,6 +213,22 @@ static int add(struct op_agg *a, const gs_value *kp)
 	return 0;
 }
 
+/* Merge kp into its group in every grouping set. */
+static int add(struct op_agg *a, const gs_value *kp)
+{
+	if (a->m->n_sets <= 1)
+		return add_set(a, kp, 0);
+	for (uint32_t s = 0; s < a->m->n_sets; s++) {
+		memcpy(a->masked, kp, a->nkp * sizeof *kp);
+		for (uint32_t i = 0; i < a->m->n_key; i++)
+			if (!(a->m->set_masks[s] >> i & 1))
+				memset(&a->masked[i], 0, sizeof a->masked[i]);
+		if (add_set(a, a->masked, s) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static const struct op_agg *sort_ctx;
 
 static int by_bucket(const void *x, const void *y)
@@ -221,6 +241,8 @@ static int by_bucket(const void *x, const void *y)
 		if (c)
 			return c * a->m->temporal_dir;
 	}
+	if (g->set != h->set)
+		return g->set < h->set ? -1 : 1;
 	return g->seq < h->seq ? -1 : g->seq > h->seq;
 }
 
@@ -334,6 +356,7 @@ static void agg_destroy(struct eng_op *op)
 		a->m->fini(a->state);
 	free(a->state);
 	free(a->tmp);
+	free(a->masked);
 	free(a->out);
 	free(a);
 }
@@ -363,9 +386,10 @@ struct eng_op *eng_op_aggregate_new(const struct gs_hfta_aggregate *m, const gs_
 	a->m = m;
 	a->nkp = m->n_key + m->n_part;
 	a->tmp = calloc(a->nkp + 1, sizeof *a->tmp);
+	a->masked = calloc(a->nkp + 1, sizeof *a->masked);
 	a->out = calloc(m->n_out + 1, sizeof *a->out);
 	a->state = calloc(1, m->state_size ? m->state_size : 1);
-	if (!a->tmp || !a->out || !a->state || grow(a) < 0) {
+	if (!a->tmp || !a->masked || !a->out || !a->state || grow(a) < 0) {
 		snprintf(errbuf, 512, "out of memory");
 		agg_destroy(&a->op);
 		return NULL;

@@ -562,6 +562,11 @@ static struct sql_bexpr *call(struct an *an, const struct sql_expr *x)
 			snprintf(an->err->hint, sizeof an->err->hint, "did you mean \"%s\"?", s);
 		return NULL;
 	}
+	if (x->super_agg) {
+		sql_error_set(an->err, true, x->pos, "super-aggregates (%s$) are not supported yet",
+		              x->name);
+		return NULL;
+	}
 	bool star = x->nargs == 1 && x->args[0]->kind == SQL_E_STAR;
 	if (f->kind == SQL_FK_AGGREGATE) {
 		if (star && id != SQL_FN_COUNT) {
@@ -956,27 +961,163 @@ static bool ast_has_agg(const struct sql_expr *x)
 	return false;
 }
 
-/* GROUP BY: each entry a named expression over the input. */
+/* Add group variable `name` = e (or find it when a pattern names it again);
+ * returns its index or -1. */
+static int add_group_var(struct an *an, const char *name, struct sql_bexpr *e, uint32_t pos,
+                         bool may_exist)
+{
+	struct sql_analyzed *r = an->r;
+	for (uint32_t j = 0; j < r->ngb; j++)
+		if (strcasecmp(r->gb[j].name, name) == 0) {
+			if (may_exist && sql_bexpr_equal(r->gb[j].expr, e))
+				return (int)j;
+			sql_error_set(an->err, true, pos, "group variable \"%s\" is named twice", name);
+			return -1;
+		}
+	if (r->ngb == 64) {
+		sql_error_set(an->err, true, pos, "more than 64 group variables");
+		return -1;
+	}
+	if (e->temporal == GS_INCREASING || e->temporal == GS_DECREASING) {
+		if (r->temporal_gb >= 0) {
+			sql_error_set(an->err, true, pos,
+			              "more than one temporal group variable (\"%s\" and \"%s\")",
+			              r->gb[r->temporal_gb].name, name);
+			snprintf(an->err->hint, sizeof an->err->hint,
+			         "an aggregation closes its groups on one temporal variable: wrap the "
+			         "others in non_temporal(), as in GROUP BY ..., non_temporal(expr) AS %s",
+			         name);
+			return -1;
+		}
+		r->temporal_gb = (int)r->ngb;
+	}
+	r->gb[r->ngb].name = name;
+	r->gb[r->ngb].expr = e;
+	r->gb[r->ngb].pos = pos;
+	return (int)r->ngb++;
+}
+
+/* A member of CUBE/ROLLUP/GROUPING_SETS: a field or column name. */
+static int pattern_member(struct an *an, const struct sql_expr *x)
+{
+	if (x->kind != SQL_E_COLUMN) {
+		sql_error_set(an->err, true, x->pos,
+		              "CUBE, ROLLUP and GROUPING_SETS take names; name an expression "
+		              "with expr AS name in GROUP BY and use the name");
+		return -1;
+	}
+	struct sql_analyzed *r = an->r;
+	for (uint32_t j = 0; j < r->ngb; j++)
+		if (strcasecmp(r->gb[j].name, x->name) == 0)
+			return (int)j;
+	struct sql_bexpr *e = expr(an, x);
+	if (!e)
+		return -1;
+	const char *name = e->kind == SQL_BX_FIELD ? cap_field_at((size_t)e->field)->name : x->name;
+	return add_group_var(an, name, e, x->pos, true);
+}
+
+/* The sets of one pattern, as masks; returns how many or -1. */
+static int pattern_sets(struct an *an, const struct sql_group_item *g, uint64_t *out, uint32_t max)
+{
+	int idx[64];
+	uint32_t n = 0;
+	if (g->kind == SQL_GB_GROUPING_SETS) {
+		uint32_t k = 0;
+		uint64_t m = 0;
+		for (uint32_t i = 0; i <= g->nlist; i++) {
+			if (i == g->nlist || !g->list[i]) {
+				if (k == max)
+					goto too_many;
+				out[k++] = m;
+				m = 0;
+				continue;
+			}
+			int v = pattern_member(an, g->list[i]);
+			if (v < 0)
+				return -1;
+			m |= 1ull << v;
+		}
+		return (int)k;
+	}
+	for (uint32_t i = 0; i < g->nlist; i++) {
+		if (!g->list[i] || n == 16) {
+			sql_error_set(an->err, true, g->pos, "CUBE and ROLLUP take 1 to 16 names");
+			return -1;
+		}
+		if ((idx[n++] = pattern_member(an, g->list[i])) < 0)
+			return -1;
+	}
+	if (g->kind == SQL_GB_ROLLUP) {
+		/* (a, b, c), (a, b), (a), () */
+		if (n + 1 > max)
+			goto too_many;
+		for (uint32_t len = n + 1; len-- > 0;) {
+			uint64_t m = 0;
+			for (uint32_t i = 0; i < len; i++)
+				m |= 1ull << idx[i];
+			out[n - len] = m;
+		}
+		return (int)n + 1;
+	}
+	/* CUBE: every subset, the full one first */
+	if ((1u << n) > max)
+		goto too_many;
+	for (uint32_t s = 0; s < (1u << n); s++) {
+		uint32_t sub = (1u << n) - 1 - s;
+		uint64_t m = 0;
+		for (uint32_t i = 0; i < n; i++)
+			if (sub & (1u << (n - 1 - i))) /* the first name is the high bit: (a,b), (a), (b), () */
+				m |= 1ull << idx[i];
+		out[s] = m;
+	}
+	return 1 << n;
+too_many:
+	sql_error_set(an->err, true, g->pos, "too many grouping sets (at most %u)", max);
+	return -1;
+}
+
+#define MAX_SETS 256
+
+/* GROUP BY: group variables (named expressions over the input), and the
+ * grouping sets their patterns make. */
 static int analyze_group_by(struct an *an)
 {
 	const struct sql_query *q = an->q;
 	struct sql_analyzed *r = an->r;
 	r->temporal_gb = -1;
-	if (!q->ngroup_by)
-		return 0;
-	r->gb = sql_arena_alloc(an->a, q->ngroup_by * sizeof *r->gb);
-	if (!r->gb) {
+	r->gb = sql_arena_alloc(an->a, 64 * sizeof *r->gb);
+	uint64_t *sets = sql_arena_alloc(an->a, MAX_SETS * sizeof *sets);
+	uint64_t *tmp = sql_arena_alloc(an->a, MAX_SETS * sizeof *tmp);
+	uint64_t *pat = sql_arena_alloc(an->a, MAX_SETS * sizeof *pat);
+	if (!r->gb || !sets || !tmp || !pat) {
 		sql_error_set(an->err, false, 0, "out of memory");
 		return -1;
 	}
 	an->clause = "GROUP BY";
+	uint64_t plain = 0;
+	uint32_t nsets = 1;
+	sets[0] = 0;
+	bool patterns = false;
 	for (uint32_t i = 0; i < q->ngroup_by; i++) {
 		const struct sql_group_item *g = &q->group_by[i];
 		if (g->kind != SQL_GB_EXPR) {
-			sql_error_set(an->err, true, g->pos, "%s is not supported yet",
-			              g->kind == SQL_GB_CUBE ? "CUBE" : g->kind == SQL_GB_ROLLUP ? "ROLLUP"
-			                                                                  : "GROUPING_SETS");
-			return -1;
+			int k = pattern_sets(an, g, pat, MAX_SETS);
+			if (k < 0)
+				return -1;
+			patterns = true;
+			/* cross product with the sets so far */
+			if ((uint64_t)nsets * (uint64_t)k > MAX_SETS) {
+				sql_error_set(an->err, true, g->pos, "too many grouping sets (at most %u)", MAX_SETS);
+				return -1;
+			}
+			uint32_t n = 0;
+			for (uint32_t a = 0; a < nsets; a++)
+				for (int b = 0; b < k; b++)
+					tmp[n++] = sets[a] | pat[b];
+			memcpy(sets, tmp, n * sizeof *sets);
+			nsets = n;
+			continue;
 		}
 		struct sql_bexpr *e = expr(an, g->expr);
 		if (!e)
@@ -990,29 +1131,23 @@ static int analyze_group_by(struct an *an)
 			}
 			name = e->kind == SQL_BX_FIELD ? cap_field_at((size_t)e->field)->name : g->expr->name;
 		}
-		for (uint32_t j = 0; j < r->ngb; j++)
-			if (strcasecmp(r->gb[j].name, name) == 0) {
-				sql_error_set(an->err, true, g->pos, "group variable \"%s\" is named twice", name);
-				return -1;
-			}
-		if (e->temporal == GS_INCREASING || e->temporal == GS_DECREASING) {
-			if (r->temporal_gb >= 0) {
-				sql_error_set(an->err, true, g->pos,
-				              "more than one temporal group variable (\"%s\" and \"%s\")",
-				              r->gb[r->temporal_gb].name, name);
-				snprintf(an->err->hint, sizeof an->err->hint,
-				         "an aggregation closes its groups on one temporal variable: wrap the "
-				         "others in non_temporal(), as in GROUP BY ..., non_temporal(expr) AS %s",
-				         name);
-				return -1;
-			}
-			r->temporal_gb = (int)r->ngb;
-		}
-		r->gb[r->ngb].name = name;
-		r->gb[r->ngb].expr = e;
-		r->gb[r->ngb].pos = g->pos;
-		r->ngb++;
+		int v = add_group_var(an, name, e, g->pos, false);
+		if (v < 0)
+			return -1;
+		plain |= 1ull << v;
 	}
+	for (uint32_t i = 0; i < nsets; i++)
+		sets[i] |= plain;
+	if (patterns && r->temporal_gb >= 0 && !(plain & (1ull << r->temporal_gb))) {
+		sql_error_set(an->err, true, r->gb[r->temporal_gb].pos,
+		              "the temporal group variable \"%s\" cannot be rolled up: put it outside "
+		              "CUBE, ROLLUP and GROUPING_SETS", r->gb[r->temporal_gb].name);
+		return -1;
+	}
+	r->sets = sets;
+	r->nsets = patterns ? nsets : 1;
+	if (!patterns)
+		sets[0] = r->ngb == 64 ? ~0ull : (1ull << r->ngb) - 1;
 	an->clause = NULL;
 	return 0;
 }

@@ -133,6 +133,10 @@ struct sql_analyzed {
 	uint32_t naggs;
 	struct sql_bexpr *having;        /* NULL when absent */
 	uint32_t aggregate_slots;        /* DEFINE aggregate_slots (0: default) */
+	/* Grouping sets (CUBE, ROLLUP, GROUPING_SETS): each a bit mask of the
+	 * group variables present; one set of all of them when there are none. */
+	uint64_t *sets;
+	uint32_t nsets;
 	bool select_lfta;                /* DEFINE select_lfta: aggregate in the HFTA */
 };
 
