@@ -1097,11 +1097,21 @@ static int emit_hfta_agg(struct eng_plan *p, struct eng_buf *out, struct sql_err
 		else
 			eng_buf_printf(&fin, "\tout[%u].%s = t%d;\n", i, member(p->hout[i]->type), t);
 	}
-	if (rc < 0)
+	struct eng_buf clo = { 0 };
+	int clo_t = 0;
+	if (rc == 0 && p->an->closing_when) {
+		cg.body = &clo;
+		cg.ntmp = 0;
+		if ((clo_t = gen(&cg, p->an->closing_when)) < 0)
+			rc = -1;
+	}
+	if (rc < 0) {
+		eng_buf_free(&clo);
 		goto done;
+	}
 	/* regular expressions, in the order gen() met them */
 	uint32_t nroots = 0;
-	struct sql_bexpr **roots = calloc((size_t)p->nhpred + p->ngb + p->npart + 1 + p->nhout, sizeof *roots);
+	struct sql_bexpr **roots = calloc((size_t)p->nhpred + p->ngb + p->npart + 2 + p->nhout, sizeof *roots);
 	if (!roots) {
 		rc = -1;
 		goto done;
@@ -1117,10 +1127,12 @@ static int emit_hfta_agg(struct eng_plan *p, struct eng_buf *out, struct sql_err
 	roots[nroots++] = p->an->having;
 	for (uint32_t i = 0; i < p->nhout; i++)
 		roots[nroots++] = p->hout[i];
+	roots[nroots++] = p->an->closing_when;
 	int *rxlit = NULL;
 	int nrx = regex_literals(&cg, roots, nroots, &rxlit);
 	free(roots);
 	if (nrx < 0) {
+		eng_buf_free(&clo);
 		rc = -1;
 		goto done;
 	}
@@ -1162,10 +1174,18 @@ static int emit_hfta_agg(struct eng_plan *p, struct eng_buf *out, struct sql_err
 		"\t(void)st;\n"
 		"\t(void)kp;\n");
 	eng_buf_put(out, fin.p ? fin.p : "", fin.len);
+	eng_buf_printf(out, "\treturn 1;\n}\n\n");
+	if (p->an->closing_when) {
+		eng_buf_printf(out,
+			"static int agg_closing(void *state, const gs_value *kp)\n"
+			"{\n"
+			"\tstruct agg_state *st = state;\n"
+			"\t(void)st;\n");
+		eng_buf_put(out, clo.p ? clo.p : "", clo.len);
+		eng_buf_printf(out, "\treturn (int)t%d;\n}\n\n", clo_t);
+	}
 	int tk = p->an->temporal_gb;
 	eng_buf_printf(out,
-		"\treturn 1;\n"
-		"}\n\n"
 		"static const struct gs_hfta_aggregate agg_def = {\n"
 		"\t.abi_version = GS_LFTA_ABI_VERSION,\n"
 		"\t.n_params = %u,\n"
@@ -1191,6 +1211,7 @@ static int emit_hfta_agg(struct eng_plan *p, struct eng_buf *out, struct sql_err
 		"\t.pre = agg_pre,\n"
 		"\t.final = agg_final,\n"
 		"\t.bucket = %s,\n"
+		"\t.closing = %s,\n"
 		"};\n\n"
 		"__attribute__((visibility(\"default\"))) const struct gs_hfta_aggregate *gs_hfta_aggregate_v1(void);\n"
 		"const struct gs_hfta_aggregate *gs_hfta_aggregate_v1(void)\n"
@@ -1199,7 +1220,9 @@ static int emit_hfta_agg(struct eng_plan *p, struct eng_buf *out, struct sql_err
 		"}\n",
 		p->an->nparams, cap_schema_hash(), qname, p->nin, p->ngb, p->npart, tk,
 		tk >= 0 && p->an->gb[tk].expr->temporal == GS_DECREASING ? -1 : 1,
-		p->lfta_agg ? 1 : 0, p->an->nsets, p->nhout, p->temporal_pkt ? "q_bucket" : "NULL");
+		p->lfta_agg ? 1 : 0, p->an->nsets, p->nhout, p->temporal_pkt ? "q_bucket" : "NULL",
+		p->an->closing_when ? "agg_closing" : "NULL");
+	eng_buf_free(&clo);
 done:
 	eng_buf_free(&pre);
 	eng_buf_free(&fin);

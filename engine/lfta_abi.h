@@ -151,6 +151,11 @@ struct gs_hfta_aggregate {
 	int (*pre)(void *state, const gs_value *in, gs_value *kp);
 	/* The output row of a closed group: 1, or 0 when HAVING rejects it. */
 	int (*final)(void *state, const gs_value *kp, gs_value *out);
+	/* Running aggregation (CLOSING_WHEN): groups are keyed without the
+	 * temporal variable and live across buckets; at each bucket's end every
+	 * group gives its row, then closes when closing() says 1.  NULL for an
+	 * ordinary aggregation. */
+	int (*closing)(void *state, const gs_value *kp);
 	/* The temporal group value of time ts_ns: 1, or 0 when the temporal
 	 * variable is not a function of time alone.  NULL without one. */
 	int (*bucket)(uint64_t ts_ns, gs_value *out);

@@ -49,10 +49,19 @@ struct op_agg {
 	bool stopped;
 };
 
+/* In a running aggregation (CLOSING_WHEN) a group lives across buckets:
+ * its identity leaves the temporal variable out. */
+static bool in_identity(const struct op_agg *a, uint32_t i)
+{
+	return !(a->m->closing && (int32_t)i == a->m->temporal_key);
+}
+
 static uint64_t hash_key(const struct op_agg *a, const gs_value *kp)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	for (uint32_t i = 0; i < a->m->n_key; i++) {
+		if (!in_identity(a, i))
+			continue;
 		const uint8_t *p;
 		size_t n;
 		switch (a->m->key_types[i]) {
@@ -82,6 +91,8 @@ static bool same_key(const struct op_agg *a, const gs_value *x, const gs_value *
 {
 	for (uint32_t i = 0; i < a->m->n_key; i++) {
 		enum gs_type t = a->m->key_types[i];
+		if (!in_identity(a, i))
+			continue;
 		if (t == GS_FLOAT ? memcmp(&x[i].f, &y[i].f, sizeof(double)) != 0
 		                  : cmp_value(t, &x[i], &y[i]) != 0)
 			return false;
@@ -190,6 +201,11 @@ static int add_set(struct op_agg *a, const gs_value *kp, uint32_t set)
 	for (struct group *g = a->tab[b]; g; g = g->next)
 		if (g->hash == h && g->set == set && same_key(a, g->kp, kp)) {
 			merge(a, g->kp, kp);
+			int tk = a->m->temporal_key;
+			if (a->m->closing &&
+			    cmp_value((enum gs_type)a->m->key_types[tk], &kp[tk], &g->kp[tk]) *
+			    a->m->temporal_dir > 0)
+				g->kp[tk] = kp[tk];
 			return 0;
 		}
 	struct group *g = malloc(sizeof *g + a->nkp * sizeof(gs_value));
@@ -288,6 +304,51 @@ static int close_groups(struct op_agg *a, const gs_value *bound)
 	return rc;
 }
 
+/* Running aggregation: the bucket a->cur ends.  Every group gives its row
+ * (its temporal variable reading the bucket that ends), in opening order;
+ * the groups whose CLOSING_WHEN holds are closed, the others go on. */
+static int end_epoch(struct op_agg *a)
+{
+	int tk = a->m->temporal_key;
+	size_t n = 0;
+	struct group **list = malloc((a->n + 1) * sizeof *list);
+	if (!list)
+		return -1;
+	for (size_t i = 0; i < a->cap; i++)
+		for (struct group *g = a->tab[i]; g; g = g->next)
+			list[n++] = g;
+	sort_ctx = a;
+	qsort(list, n, sizeof *list, by_bucket);
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct group *g = list[i];
+		g->kp[tk] = a->cur;
+		if (!a->stopped && a->m->final(a->state, g->kp, a->out)) {
+			a->op.tuples_out++;
+			if (a->op.next->vt->accept(a->op.next, a->out, a->m->n_out)) {
+				a->stopped = true;
+				rc = 1;
+			}
+		}
+	}
+	/* close what CLOSING_WHEN says is done */
+	for (size_t i = 0; i < a->cap; i++) {
+		struct group **pp = &a->tab[i];
+		while (*pp) {
+			struct group *g = *pp;
+			if (a->m->closing(a->state, g->kp)) {
+				*pp = g->next;
+				free_group(a, g);
+				a->n--;
+			} else {
+				pp = &g->next;
+			}
+		}
+	}
+	free(list);
+	return rc;
+}
+
 /* The temporal value moved to v: close what is before it. */
 static int advance(struct op_agg *a, const gs_value *v)
 {
@@ -295,7 +356,9 @@ static int advance(struct op_agg *a, const gs_value *v)
 	enum gs_type t = (enum gs_type)a->m->key_types[tk];
 	if (a->have_cur && cmp_value(t, v, &a->cur) * a->m->temporal_dir <= 0)
 		return 0;
-	int rc = a->have_cur ? close_groups(a, v) : 0;
+	int rc = 0;
+	if (a->have_cur)
+		rc = a->m->closing ? end_epoch(a) : close_groups(a, v);
 	a->cur = *v;
 	a->have_cur = true;
 	return rc;
@@ -334,7 +397,21 @@ static int agg_heartbeat(struct eng_op *op, uint64_t ts_ns)
 static int agg_flush(struct eng_op *op)
 {
 	struct op_agg *a = (struct op_agg *)op;
-	int rc = close_groups(a, NULL);
+	int rc;
+	if (a->m->closing) {
+		/* the last bucket ends: every group gives its row, then all close */
+		rc = a->have_cur ? end_epoch(a) : 0;
+		for (size_t i = 0; i < a->cap; i++) {
+			while (a->tab[i]) {
+				struct group *g = a->tab[i];
+				a->tab[i] = g->next;
+				free_group(a, g);
+			}
+		}
+		a->n = 0;
+	} else {
+		rc = close_groups(a, NULL);
+	}
 	if (rc)
 		return rc;
 	return eng_op_forward_flush(op);

@@ -45,8 +45,6 @@ static int reject_unbuilt(const struct sql_analyzed *an, struct sql_error *err)
 		return not_yet(err, q->from[1].pos, "a join (more than one FROM source)");
 	if (q->nsupergroup)
 		return not_yet(err, q->supergroup_pos, "SUPERGROUP");
-	if (q->closing_when)
-		return not_yet(err, q->closing_pos ? q->closing_pos : q->closing_when->pos, "CLOSING_WHEN");
 	if (q->cleaning_when || q->cleaning_by)
 		return not_yet(err, q->cleaning_pos, "CLEANING_WHEN / CLEANING_BY");
 	return 0;

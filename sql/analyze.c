@@ -1413,6 +1413,29 @@ struct sql_analyzed *sql_analyze(const struct sql_query *q, struct sql_arena *a,
 		}
 		r->having = h;
 	}
+	if (q->closing_when) {
+		if (!r->is_aggregation || r->temporal_gb < 0) {
+			sql_error_set(err, true, q->closing_when->pos,
+			              "CLOSING_WHEN needs an aggregation with a temporal group variable");
+			return NULL;
+		}
+		if (r->nsets > 1) {
+			sql_error_set(err, true, q->closing_when->pos,
+			              "CLOSING_WHEN cannot be combined with CUBE, ROLLUP or GROUPING_SETS");
+			return NULL;
+		}
+		an.clause = "CLOSING_WHEN";
+		struct sql_bexpr *c = expr(&an, q->closing_when);
+		if (!c)
+			return NULL;
+		if (c->type != GS_BOOL) {
+			sql_error_set(err, true, q->closing_when->pos,
+			              "argument of CLOSING_WHEN must be type bool, not type %s",
+			              sql_type_name(c->type));
+			return NULL;
+		}
+		r->closing_when = c;
+	}
 	an.group_scope = false;
 	an.clause = "WHERE";
 	if (q->where) {

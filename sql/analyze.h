@@ -132,6 +132,7 @@ struct sql_analyzed {
 	struct sql_aggregate *aggs;
 	uint32_t naggs;
 	struct sql_bexpr *having;        /* NULL when absent */
+	struct sql_bexpr *closing_when;  /* running aggregation: NULL when absent */
 	uint32_t aggregate_slots;        /* DEFINE aggregate_slots (0: default) */
 	/* Grouping sets (CUBE, ROLLUP, GROUPING_SETS): each a bit mask of the
 	 * group variables present; one set of all of them when there are none. */

@@ -283,6 +283,17 @@ static void test_aggregation(void)
 	CHECK(p == NULL);
 	CHECK(strstr(r.err.msg, "cannot be rolled up") != NULL);
 	done(&r);
+	/* running aggregation */
+	p = plan_of(&r, "SELECT tb, srcIP, SUM(len) FROM TCP GROUP BY time/60 AS tb, srcIP "
+	                "CLOSING_WHEN SUM(len) > 1000");
+	CHECK(p != NULL);
+	if (p)
+		CHECK(p->an->closing_when != NULL && p->an->closing_when->type == GS_BOOL);
+	done(&r);
+	p = plan_of(&r, "SELECT srcIP, COUNT(*) FROM TCP GROUP BY srcIP CLOSING_WHEN COUNT(*) > 5");
+	CHECK(p == NULL);
+	CHECK_STR(r.err.msg, "CLOSING_WHEN needs an aggregation with a temporal group variable");
+	done(&r);
 	p = plan_of(&r, "SELECT srcIP FROM TCP WHERE COUNT(*) > 1");
 	CHECK(p == NULL);
 	CHECK_STR(r.err.msg, "aggregate functions are not allowed in WHERE");
