@@ -416,6 +416,7 @@ static int run_out_init(struct sh *sh, struct run_out *r, struct eng_output *o)
 	unsigned flags = 0;
 
 	memset(r, 0, sizeof *r);
+	memset(o, 0, sizeof *o);
 	r->sh = sh;
 	if (sh->tuples_only)
 		flags |= SH_PRINT_TUPLES_ONLY;
