@@ -437,6 +437,11 @@ static int gen(struct cg *cg, const struct sql_bexpr *e)
 	}
 	case SQL_BX_AGGREF:
 		return gen_aggref(cg, e);
+	case SQL_BX_SUPERREF: {
+		char lv[32];
+		snprintf(lv, sizeof lv, "sup[%d]", e->col);
+		return from_value(cg, e->type, lv);
+	}
 	case SQL_BX_AGG:
 		break;
 	}
@@ -1151,6 +1156,27 @@ static int emit_hfta_agg(struct eng_plan *p, struct eng_buf *out, struct sql_err
 		eng_buf_printf(out, "%s%d", i ? ", " : "", (int)p->parts[i].op);
 	eng_buf_printf(out, "%s};\n", p->npart ? "" : "0");
 	emit_types(out, "agg_out_types", NULL, (const struct sql_bexpr *const *)p->hout, p->nhout);
+	const struct sql_analyzed *an = p->an;
+	eng_buf_printf(out, "static const uint8_t agg_super_ops[%u] = {", an->nsupers ? an->nsupers : 1);
+	for (uint32_t i = 0; i < an->nsupers; i++)
+		eng_buf_printf(out, "%s%d", i ? ", " : "",
+		               an->supers[i].op == SQL_SUPER_SUM ? GS_SUPER_SUM
+		               : an->supers[i].op == SQL_SUPER_MIN ? GS_SUPER_MIN
+		               : an->supers[i].op == SQL_SUPER_MAX ? GS_SUPER_MAX : GS_SUPER_DISTINCT);
+	eng_buf_printf(out, "%s};\nstatic const uint32_t agg_super_slots[%u] = {", an->nsupers ? "" : "0",
+	               an->nsupers ? an->nsupers : 1);
+	for (uint32_t i = 0; i < an->nsupers; i++)
+		eng_buf_printf(out, "%s%u", i ? ", " : "",
+		               an->supers[i].op == SQL_SUPER_DISTINCT ? an->supers[i].of
+		                                                      : p->ngb + p->agg_slot[an->supers[i].of]);
+	eng_buf_printf(out, "%s};\nstatic const uint8_t agg_super_types[%u] = {", an->nsupers ? "" : "0",
+	               an->nsupers ? an->nsupers : 1);
+	for (uint32_t i = 0; i < an->nsupers; i++)
+		eng_buf_printf(out, "%s%d", i ? ", " : "",
+		               (int)(an->supers[i].op == SQL_SUPER_DISTINCT
+		                     ? p->gb_expr[an->supers[i].of]->type
+		                     : p->parts[p->agg_slot[an->supers[i].of]].type));
+	eng_buf_printf(out, "%s};\n", an->nsupers ? "" : "0");
 	eng_buf_printf(out, "static const uint64_t agg_sets[%u] = {", p->an->nsets);
 	for (uint32_t i = 0; i < p->an->nsets; i++)
 		eng_buf_printf(out, "%sUINT64_C(0x%" PRIx64 ")", i ? ", " : "", p->an->sets[i]);
@@ -1168,11 +1194,12 @@ static int emit_hfta_agg(struct eng_plan *p, struct eng_buf *out, struct sql_err
 	eng_buf_printf(out,
 		"\treturn 1;\n"
 		"}\n\n"
-		"static int agg_final(void *state, const gs_value *kp, gs_value *out)\n"
+		"static int agg_final(void *state, const gs_value *kp, const gs_value *sup, gs_value *out)\n"
 		"{\n"
 		"\tstruct agg_state *st = state;\n"
 		"\t(void)st;\n"
-		"\t(void)kp;\n");
+		"\t(void)kp;\n"
+		"\t(void)sup;\n");
 	eng_buf_put(out, fin.p ? fin.p : "", fin.len);
 	eng_buf_printf(out, "\treturn 1;\n}\n\n");
 	if (p->an->closing_when) {
@@ -1203,6 +1230,11 @@ static int emit_hfta_agg(struct eng_plan *p, struct eng_buf *out, struct sql_err
 		"\t.lfta_partial = %d,\n"
 		"\t.n_sets = %u,\n"
 		"\t.set_masks = agg_sets,\n"
+		"\t.n_super = %u,\n"
+		"\t.super_mask = UINT64_C(0x%" PRIx64 "),\n"
+		"\t.super_ops = agg_super_ops,\n"
+		"\t.super_slots = agg_super_slots,\n"
+		"\t.super_types = agg_super_types,\n"
 		"\t.n_out = %u,\n"
 		"\t.out_types = agg_out_types,\n"
 		"\t.state_size = sizeof(struct agg_state),\n"
@@ -1220,7 +1252,8 @@ static int emit_hfta_agg(struct eng_plan *p, struct eng_buf *out, struct sql_err
 		"}\n",
 		p->an->nparams, cap_schema_hash(), qname, p->nin, p->ngb, p->npart, tk,
 		tk >= 0 && p->an->gb[tk].expr->temporal == GS_DECREASING ? -1 : 1,
-		p->lfta_agg ? 1 : 0, p->an->nsets, p->nhout, p->temporal_pkt ? "q_bucket" : "NULL",
+		p->lfta_agg ? 1 : 0, p->an->nsets, p->an->nsupers, p->an->super_mask, p->nhout,
+		p->temporal_pkt ? "q_bucket" : "NULL",
 		p->an->closing_when ? "agg_closing" : "NULL");
 	eng_buf_free(&clo);
 done:

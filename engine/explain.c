@@ -137,6 +137,26 @@ static void put_expr(struct eng_buf *b, const struct sql_bexpr *e, const struct 
 		eng_buf_put(b, ")", 1);
 		return;
 	}
+	case SQL_BX_SUPERREF: {
+		const struct sql_superagg *sa = nm && nm->plan ? &nm->plan->an->supers[e->col] : NULL;
+		if (!sa) {
+			eng_buf_printf(b, "$super%d", e->col);
+			return;
+		}
+		if (sa->op == SQL_SUPER_DISTINCT) {
+			eng_buf_printf(b, "count_distinct$(%s)", nm->plan->an->gb[sa->of].name);
+			return;
+		}
+		const struct sql_aggregate *g = &nm->plan->an->aggs[sa->of];
+		const struct sql_func *f = sql_func_at(g->fn);
+		eng_buf_printf(b, "%s$(", f ? f->name : "?");
+		if (g->arg)
+			put_expr(b, g->arg, NULL);
+		else
+			eng_buf_put(b, "*", 1);
+		eng_buf_put(b, ")", 1);
+		return;
+	}
 	case SQL_BX_CAST:
 		eng_buf_printf(b, "%s(", sql_type_name(e->type));
 		put_expr(b, e->args[0], nm);

@@ -123,6 +123,8 @@ enum gs_part_op {
 	GS_PART_XOR
 };
 
+enum gs_super_op { GS_SUPER_SUM = 1, GS_SUPER_MIN, GS_SUPER_MAX, GS_SUPER_DISTINCT };
+
 struct gs_hfta_aggregate {
 	uint32_t abi_version;
 	uint32_t n_params;
@@ -149,8 +151,18 @@ struct gs_hfta_aggregate {
 	/* Key and partials (n_key + n_part values) of one input tuple: 1, or
 	 * 0 when the tuple does not pass the query's HFTA predicates. */
 	int (*pre)(void *state, const gs_value *in, gs_value *kp);
-	/* The output row of a closed group: 1, or 0 when HAVING rejects it. */
-	int (*final)(void *state, const gs_value *kp, gs_value *out);
+	/* Super-aggregates (SUPERGROUP): computed over the closing groups that
+	 * agree on the group variables of super_mask; each combines the value
+	 * kp[super_slots[i]] of those groups by super_ops[i] (enum
+	 * gs_super_op). */
+	uint32_t n_super;
+	uint64_t super_mask;
+	const uint8_t *super_ops;
+	const uint32_t *super_slots;
+	const uint8_t *super_types;
+	/* The output row of a closed group: 1, or 0 when HAVING rejects it.
+	 * sup holds the group's super-aggregates (n_super values). */
+	int (*final)(void *state, const gs_value *kp, const gs_value *sup, gs_value *out);
 	/* Running aggregation (CLOSING_WHEN): groups are keyed without the
 	 * temporal variable and live across buckets; at each bucket's end every
 	 * group gives its row, then closes when closing() says 1.  NULL for an

@@ -262,6 +262,133 @@ static int by_bucket(const void *x, const void *y)
 	return g->seq < h->seq ? -1 : g->seq > h->seq;
 }
 
+/* ---- super-aggregates ---------------------------------------------------------- */
+
+static bool same_super(const struct op_agg *a, const gs_value *x, const gs_value *y)
+{
+	for (uint32_t i = 0; i < a->m->n_key; i++) {
+		if (!(a->m->super_mask >> i & 1))
+			continue;
+		if (cmp_value((enum gs_type)a->m->key_types[i], &x[i], &y[i]) != 0)
+			return false;
+	}
+	return true;
+}
+
+static uint64_t hash_super(const struct op_agg *a, const gs_value *kp)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (uint32_t i = 0; i < a->m->n_key; i++) {
+		if (!(a->m->super_mask >> i & 1))
+			continue;
+		const uint8_t *p;
+		size_t n;
+		switch (a->m->key_types[i]) {
+		case GS_STRING: p = kp[i].s.p; n = kp[i].s.len; break;
+		case GS_IPV6: p = kp[i].ip6.b; n = 16; break;
+		default: p = (const uint8_t *)&kp[i].u; n = 8; break;
+		}
+		for (size_t j = 0; j < n; j++)
+			h = (h ^ p[j]) * 0x100000001b3ULL;
+		h = (h ^ 0xff) * 0x100000001b3ULL;
+	}
+	return h;
+}
+
+struct distinct_item {
+	uint32_t sg;
+	const gs_value *v;
+};
+static enum gs_type distinct_type;
+
+static int by_sg_value(const void *x, const void *y)
+{
+	const struct distinct_item *p = x, *q = y;
+	if (p->sg != q->sg)
+		return p->sg < q->sg ? -1 : 1;
+	return cmp_value(distinct_type, p->v, q->v);
+}
+
+/* The super-aggregates of n closing groups: sg[i] gets group i's supergroup
+ * and *sups the values, n_super per supergroup.  Returns 0 or -1. */
+static int compute_supers(struct op_agg *a, struct group **list, size_t n, uint32_t *sg,
+                          gs_value **sups)
+{
+	uint32_t ns = a->m->n_super;
+	size_t cap = 16;
+	while (cap < 2 * n)
+		cap *= 2;
+	int64_t *tab = malloc(cap * sizeof *tab);
+	gs_value *v = calloc(n * ns + 1, sizeof *v);
+	uint8_t *seen = calloc(n * ns + 1, 1);
+	if (!tab || !v || !seen)
+		goto fail;
+	for (size_t i = 0; i < cap; i++)
+		tab[i] = -1;
+	uint32_t nsg = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t b = hash_super(a, list[i]->kp) & (cap - 1);
+		while (tab[b] >= 0 && !same_super(a, list[tab[b]]->kp, list[i]->kp))
+			b = (b + 1) & (cap - 1);
+		if (tab[b] < 0) {
+			tab[b] = (int64_t)i;
+			sg[i] = nsg++;
+		} else {
+			sg[i] = sg[tab[b]];
+		}
+	}
+	for (uint32_t s = 0; s < ns; s++) {
+		enum gs_type t = (enum gs_type)a->m->super_types[s];
+		uint32_t slot = a->m->super_slots[s];
+		uint8_t op = a->m->super_ops[s];
+		if (op == GS_SUPER_DISTINCT) {
+			struct distinct_item *it = malloc((n + 1) * sizeof *it);
+			if (!it)
+				goto fail;
+			for (size_t i = 0; i < n; i++) {
+				it[i].sg = sg[i];
+				it[i].v = &list[i]->kp[slot];
+			}
+			distinct_type = t;
+			qsort(it, n, sizeof *it, by_sg_value);
+			for (size_t i = 0; i < n; i++)
+				if (i == 0 || it[i].sg != it[i - 1].sg || by_sg_value(&it[i], &it[i - 1]) != 0)
+					v[(size_t)it[i].sg * ns + s].u++;
+			free(it);
+			continue;
+		}
+		for (size_t i = 0; i < n; i++) {
+			gs_value *to = &v[(size_t)sg[i] * ns + s];
+			const gs_value *from = &list[i]->kp[slot];
+			uint8_t *first = &seen[(size_t)sg[i] * ns + s];
+			if (!*first) {
+				*to = *from;
+				*first = 1;
+			} else if (op == GS_SUPER_SUM) {
+				if (t == GS_FLOAT)
+					to->f += from->f;
+				else if (t == GS_LLONG || t == GS_INT)
+					to->i = gs_add_i64(to->i, from->i);
+				else
+					to->u += from->u;
+			} else {
+				int c = cmp_value(t, from, to);
+				if (op == GS_SUPER_MIN ? c < 0 : c > 0)
+					*to = *from;
+			}
+		}
+	}
+	free(tab);
+	free(seen);
+	*sups = v;
+	return 0;
+fail:
+	free(tab);
+	free(v);
+	free(seen);
+	return -1;
+}
+
 /* Close the groups whose temporal value is before `bound` (all of them when
  * bound is NULL), in bucket order, pushing their rows downstream. */
 static int close_groups(struct op_agg *a, const gs_value *bound)
@@ -290,8 +417,16 @@ static int close_groups(struct op_agg *a, const gs_value *bound)
 	sort_ctx = a;
 	qsort(list, n, sizeof *list, by_bucket);
 	int rc = 0;
+	gs_value none[1] = { { 0 } }, *sups = NULL;
+	uint32_t *sg = NULL;
+	if (a->m->n_super && n) {
+		sg = calloc(n, sizeof *sg);
+		if (!sg || compute_supers(a, list, n, sg, &sups) < 0)
+			rc = -1;
+	}
 	for (size_t i = 0; i < n; i++) {
-		if (!rc && !a->stopped && a->m->final(a->state, list[i]->kp, a->out)) {
+		const gs_value *sup = sups ? &sups[(size_t)sg[i] * a->m->n_super] : none;
+		if (!rc && !a->stopped && a->m->final(a->state, list[i]->kp, sup, a->out)) {
 			a->op.tuples_out++;
 			if (a->op.next->vt->accept(a->op.next, a->out, a->m->n_out)) {
 				a->stopped = true;
@@ -300,6 +435,8 @@ static int close_groups(struct op_agg *a, const gs_value *bound)
 		}
 		free_group(a, list[i]);
 	}
+	free(sups);
+	free(sg);
 	free(list);
 	return rc;
 }
@@ -323,7 +460,8 @@ static int end_epoch(struct op_agg *a)
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct group *g = list[i];
 		g->kp[tk] = a->cur;
-		if (!a->stopped && a->m->final(a->state, g->kp, a->out)) {
+		gs_value none[1] = { { 0 } };
+		if (!a->stopped && a->m->final(a->state, g->kp, none, a->out)) {
 			a->op.tuples_out++;
 			if (a->op.next->vt->accept(a->op.next, a->out, a->m->n_out)) {
 				a->stopped = true;

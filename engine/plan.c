@@ -43,8 +43,6 @@ static int reject_unbuilt(const struct sql_analyzed *an, struct sql_error *err)
 		return not_yet(err, q->join_pos ? q->join_pos : q->pos, "a join");
 	if (q->nfrom > 1)
 		return not_yet(err, q->from[1].pos, "a join (more than one FROM source)");
-	if (q->nsupergroup)
-		return not_yet(err, q->supergroup_pos, "SUPERGROUP");
 	if (q->cleaning_when || q->cleaning_by)
 		return not_yet(err, q->cleaning_pos, "CLEANING_WHEN / CLEANING_BY");
 	return 0;

@@ -551,8 +551,81 @@ static struct sql_bexpr *register_agg(struct an *an, struct sql_bexpr *call)
 	return e;
 }
 
+static struct sql_bexpr *call(struct an *an, const struct sql_expr *x);
+
+/* name$(args): a super-aggregate.  COUNT$, SUM$, MIN$ and MAX$ combine the
+ * same aggregate of the groups of the supergroup; count_distinct$(g) counts
+ * the distinct values of group variable g among them. */
+static struct sql_bexpr *super_call(struct an *an, const struct sql_expr *x)
+{
+	struct sql_analyzed *r = an->r;
+	if (!an->group_scope) {
+		sql_error_set(an->err, true, x->pos, "super-aggregates are not allowed in %s",
+		              an->clause ? an->clause : "this place");
+		return NULL;
+	}
+	struct sql_superagg sa = { .pos = x->pos };
+	if (strcasecmp(x->name, "count_distinct") == 0) {
+		if (x->nargs != 1 || x->args[0]->kind != SQL_E_COLUMN) {
+			sql_error_set(an->err, true, x->pos, "count_distinct$ takes the name of a group variable");
+			return NULL;
+		}
+		struct sql_bexpr *g = expr(an, x->args[0]);
+		if (!g)
+			return NULL;
+		sa.op = SQL_SUPER_DISTINCT;
+		sa.of = (uint32_t)g->col;
+		sa.type = GS_ULLONG;
+	} else {
+		enum sql_fn_id id;
+		const struct sql_func *f = sql_func_lookup(x->name, &id);
+		if (!f || !(id == SQL_FN_COUNT || id == SQL_FN_SUM || id == SQL_FN_MIN || id == SQL_FN_MAX)) {
+			sql_error_set(an->err, true, x->pos,
+			              "super-aggregate %s$ does not exist (COUNT$, SUM$, MIN$, MAX$ and "
+			              "count_distinct$ do)", x->name);
+			return NULL;
+		}
+		/* the aggregate of each group that the super-aggregate combines */
+		struct sql_expr plain = *x;
+		plain.super_agg = false;
+		struct sql_bexpr *agg = call(an, &plain);
+		if (!agg)
+			return NULL;
+		sa.op = id == SQL_FN_MIN ? SQL_SUPER_MIN : id == SQL_FN_MAX ? SQL_SUPER_MAX : SQL_SUPER_SUM;
+		sa.of = (uint32_t)agg->col;
+		sa.type = agg->type;
+	}
+	uint32_t k;
+	for (k = 0; k < r->nsupers; k++)
+		if (r->supers[k].op == sa.op && r->supers[k].of == sa.of)
+			break;
+	if (k == r->nsupers) {
+		if (r->nsupers % 16 == 0) {
+			struct sql_superagg *n = sql_arena_alloc(an->a, (r->nsupers + 16) * sizeof *n);
+			if (!n) {
+				sql_error_set(an->err, false, 0, "out of memory");
+				return NULL;
+			}
+			if (r->nsupers)
+				memcpy(n, r->supers, r->nsupers * sizeof *n);
+			r->supers = n;
+		}
+		r->supers[r->nsupers++] = sa;
+	}
+	struct sql_bexpr *e = node(an, SQL_BX_SUPERREF, x->pos, 0);
+	if (!e)
+		return NULL;
+	e->col = (int)k;
+	e->type = sa.type;
+	e->temporal = GS_VARYING;
+	e->lfta_ok = false;
+	return e;
+}
+
 static struct sql_bexpr *call(struct an *an, const struct sql_expr *x)
 {
+	if (x->super_agg)
+		return super_call(an, x);
 	enum sql_fn_id id;
 	const struct sql_func *f = sql_func_lookup(x->name, &id);
 	if (!f) {
@@ -560,11 +633,6 @@ static struct sql_bexpr *call(struct an *an, const struct sql_expr *x)
 		const char *s = sql_func_suggest(x->name);
 		if (s)
 			snprintf(an->err->hint, sizeof an->err->hint, "did you mean \"%s\"?", s);
-		return NULL;
-	}
-	if (x->super_agg) {
-		sql_error_set(an->err, true, x->pos, "super-aggregates (%s$) are not supported yet",
-		              x->name);
 		return NULL;
 	}
 	bool star = x->nargs == 1 && x->args[0]->kind == SQL_E_STAR;
@@ -952,7 +1020,7 @@ static bool ast_has_agg(const struct sql_expr *x)
 		return false;
 	if (x->kind == SQL_E_CALL) {
 		const struct sql_func *f = sql_func_lookup(x->name, NULL);
-		if (f && f->kind == SQL_FK_AGGREGATE)
+		if ((f && f->kind == SQL_FK_AGGREGATE) || x->super_agg)
 			return true;
 	}
 	for (uint32_t i = 0; i < x->nargs; i++)
@@ -1327,6 +1395,28 @@ struct sql_analyzed *sql_analyze(const struct sql_query *q, struct sql_arena *a,
 			r->is_aggregation = true;
 	if (r->is_aggregation && analyze_group_by(&an) < 0)
 		return NULL;
+	if (q->nsupergroup) {
+		if (!r->is_aggregation) {
+			sql_error_set(err, true, q->supergroup_pos, "SUPERGROUP needs GROUP BY");
+			return NULL;
+		}
+		for (uint32_t i = 0; i < q->nsupergroup; i++) {
+			uint32_t j;
+			for (j = 0; j < r->ngb; j++)
+				if (strcasecmp(r->gb[j].name, q->supergroup[i]) == 0)
+					break;
+			if (j == r->ngb) {
+				sql_error_set(err, true, q->supergroup_pos,
+				              "SUPERGROUP names \"%s\", which is not a group variable",
+				              q->supergroup[i]);
+				return NULL;
+			}
+			r->super_mask |= 1ull << j;
+		}
+	}
+	/* a supergroup lives within one bucket */
+	if (r->temporal_gb >= 0)
+		r->super_mask |= 1ull << r->temporal_gb;
 	an.group_scope = r->is_aggregation;
 	an.clause = "the select list";
 
@@ -1435,6 +1525,11 @@ struct sql_analyzed *sql_analyze(const struct sql_query *q, struct sql_arena *a,
 			return NULL;
 		}
 		r->closing_when = c;
+	}
+	if (r->nsupers && (r->nsets > 1 || r->closing_when)) {
+		sql_error_set(err, true, r->supers[0].pos, "super-aggregates cannot be combined with %s",
+		              r->closing_when ? "CLOSING_WHEN" : "CUBE, ROLLUP or GROUPING_SETS");
+		return NULL;
 	}
 	an.group_scope = false;
 	an.clause = "WHERE";

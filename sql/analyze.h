@@ -38,7 +38,8 @@ enum sql_bx_kind {
 	SQL_BX_CAST,    /* args[0] converted to type */
 	SQL_BX_AGG,     /* aggregate call, only inside analysis */
 	SQL_BX_GBVAR,   /* group variable number `col` (aggregation output) */
-	SQL_BX_AGGREF   /* aggregate number `col` of the query (its final value) */
+	SQL_BX_AGGREF,  /* aggregate number `col` of the query (its final value) */
+	SQL_BX_SUPERREF /* super-aggregate number `col` (over the supergroup) */
 };
 
 struct sql_bexpr {
@@ -99,6 +100,21 @@ struct sql_group_var {
 	uint32_t pos;
 };
 
+/* A super-aggregate: computed, when a bucket closes, over the groups of a
+ * supergroup (the groups that agree on the SUPERGROUP variables). */
+enum sql_super_op {
+	SQL_SUPER_SUM,       /* COUNT$(*) and SUM$(x): sum of the groups' COUNT(*)/SUM(x) */
+	SQL_SUPER_MIN,       /* MIN$(x): least of the groups' MIN(x) */
+	SQL_SUPER_MAX,       /* MAX$(x) */
+	SQL_SUPER_DISTINCT   /* count_distinct$(g): distinct values of group variable g */
+};
+struct sql_superagg {
+	enum sql_super_op op;
+	uint32_t of;          /* the aggregate (or for DISTINCT the group variable) */
+	enum gs_type type;
+	uint32_t pos;
+};
+
 /* One aggregate of an aggregation query, over the input (arg is NULL for
  * COUNT(*)).  Identical aggregates written twice are one. */
 struct sql_aggregate {
@@ -133,6 +149,9 @@ struct sql_analyzed {
 	uint32_t naggs;
 	struct sql_bexpr *having;        /* NULL when absent */
 	struct sql_bexpr *closing_when;  /* running aggregation: NULL when absent */
+	uint64_t super_mask;             /* group variables of the SUPERGROUP */
+	struct sql_superagg *supers;
+	uint32_t nsupers;
 	uint32_t aggregate_slots;        /* DEFINE aggregate_slots (0: default) */
 	/* Grouping sets (CUBE, ROLLUP, GROUPING_SETS): each a bit mask of the
 	 * group variables present; one set of all of them when there are none. */

@@ -191,9 +191,9 @@ static void test_split(void)
 	p = plan_of(&r, "SELECT a.srcIP INNER_JOIN FROM TCP a, UDP b");
 	CHECK(p == NULL);
 	done(&r);
-	p = plan_of(&r, "SELECT COUNT$(*) FROM TCP GROUP BY srcIP");
+	p = plan_of(&r, "SELECT srcIP, AVG$(len) FROM TCP GROUP BY srcIP, destPort SUPERGROUP srcIP");
 	CHECK(p == NULL);
-	CHECK_STR(r.err.msg, "super-aggregates (COUNT$) are not supported yet");
+	CHECK(strncmp(r.err.msg, "super-aggregate AVG$ does not exist", 35) == 0);
 	done(&r);
 }
 
@@ -282,6 +282,24 @@ static void test_aggregation(void)
 	p = plan_of(&r, "SELECT COUNT(*) FROM TCP GROUP BY CUBE(time, srcIP)");
 	CHECK(p == NULL);
 	CHECK(strstr(r.err.msg, "cannot be rolled up") != NULL);
+	done(&r);
+	/* super-aggregates: COUNT$(*) adds the groups' COUNT(*) (shared with the
+	 * plain COUNT(*)), count_distinct$ counts a group variable's values;
+	 * the supergroup is srcIP plus the temporal variable tb */
+	p = plan_of(&r, "SELECT tb, srcIP, COUNT(*), COUNT$(*), count_distinct$(destPort) FROM TCP "
+	                "GROUP BY time/60 AS tb, srcIP, destPort SUPERGROUP srcIP");
+	CHECK(p != NULL);
+	if (p) {
+		CHECK_INT(p->an->nsupers, 2);
+		CHECK_INT(p->an->naggs, 1);
+		CHECK_INT(p->an->super_mask, 3);
+		CHECK_INT(p->an->supers[0].op, SQL_SUPER_SUM);
+		CHECK_INT(p->an->supers[1].op, SQL_SUPER_DISTINCT);
+		CHECK_INT(p->an->supers[1].of, 2);
+	}
+	done(&r);
+	p = plan_of(&r, "SELECT srcIP FROM TCP GROUP BY srcIP SUPERGROUP destIP");
+	CHECK(p == NULL);
 	done(&r);
 	/* running aggregation */
 	p = plan_of(&r, "SELECT tb, srcIP, SUM(len) FROM TCP GROUP BY time/60 AS tb, srcIP "
