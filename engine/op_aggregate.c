@@ -38,6 +38,7 @@ struct op_agg {
 	void *state;
 	bool inited;
 	uint32_t nkp;
+	uint64_t ident;         /* identity_mask() */
 	gs_value *tmp;
 	gs_value *masked;       /* tmp with the variables outside a set zeroed */
 	gs_value *out;
@@ -49,18 +50,12 @@ struct op_agg {
 	bool stopped;
 };
 
-/* In a running aggregation (CLOSING_WHEN) a group lives across buckets:
- * its identity leaves the temporal variable out. */
-static bool in_identity(const struct op_agg *a, uint32_t i)
-{
-	return !(a->m->closing && (int32_t)i == a->m->temporal_key);
-}
-
-static uint64_t hash_key(const struct op_agg *a, const gs_value *kp)
+/* FNV-1a over the group variables in mask (strings by content). */
+static uint64_t hash_vars(const struct op_agg *a, const gs_value *kp, uint64_t mask)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	for (uint32_t i = 0; i < a->m->n_key; i++) {
-		if (!in_identity(a, i))
+		if (!(mask >> i & 1))
 			continue;
 		const uint8_t *p;
 		size_t n;
@@ -87,17 +82,30 @@ static int cmp_value(enum gs_type t, const gs_value *a, const gs_value *b)
 	}
 }
 
-static bool same_key(const struct op_agg *a, const gs_value *x, const gs_value *y)
+/* Do x and y agree on the group variables in mask?  (Floats by their
+ * bits, so that a NaN key finds its group.) */
+static bool same_vars(const struct op_agg *a, const gs_value *x, const gs_value *y, uint64_t mask)
 {
 	for (uint32_t i = 0; i < a->m->n_key; i++) {
 		enum gs_type t = a->m->key_types[i];
-		if (!in_identity(a, i))
+		if (!(mask >> i & 1))
 			continue;
 		if (t == GS_FLOAT ? memcmp(&x[i].f, &y[i].f, sizeof(double)) != 0
 		                  : cmp_value(t, &x[i], &y[i]) != 0)
 			return false;
 	}
 	return true;
+}
+
+/* The group variables that make a group's identity: all of them, but the
+ * temporal one in a running aggregation (CLOSING_WHEN), whose groups live
+ * across buckets. */
+static uint64_t identity_mask(const struct op_agg *a)
+{
+	uint64_t all = a->m->n_key >= 64 ? ~0ull : (1ull << a->m->n_key) - 1;
+	if (a->m->closing && a->m->temporal_key >= 0)
+		all &= ~(1ull << a->m->temporal_key);
+	return all;
 }
 
 /* Give a string value its own copy of the bytes. */
@@ -196,10 +204,10 @@ static int add_set(struct op_agg *a, const gs_value *kp, uint32_t set)
 		if (grow(a) < 0)
 			return -1;
 	}
-	uint64_t h = hash_key(a, kp) ^ ((uint64_t)set * 0x9e3779b97f4a7c15ULL);
+	uint64_t h = hash_vars(a, kp, a->ident) ^ ((uint64_t)set * 0x9e3779b97f4a7c15ULL);
 	size_t b = h & (a->cap - 1);
 	for (struct group *g = a->tab[b]; g; g = g->next)
-		if (g->hash == h && g->set == set && same_key(a, g->kp, kp)) {
+		if (g->hash == h && g->set == set && same_vars(a, g->kp, kp, a->ident)) {
 			merge(a, g->kp, kp);
 			int tk = a->m->temporal_key;
 			if (a->m->closing &&
@@ -264,37 +272,6 @@ static int by_bucket(const void *x, const void *y)
 
 /* ---- super-aggregates ---------------------------------------------------------- */
 
-static bool same_super(const struct op_agg *a, const gs_value *x, const gs_value *y)
-{
-	for (uint32_t i = 0; i < a->m->n_key; i++) {
-		if (!(a->m->super_mask >> i & 1))
-			continue;
-		if (cmp_value((enum gs_type)a->m->key_types[i], &x[i], &y[i]) != 0)
-			return false;
-	}
-	return true;
-}
-
-static uint64_t hash_super(const struct op_agg *a, const gs_value *kp)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (uint32_t i = 0; i < a->m->n_key; i++) {
-		if (!(a->m->super_mask >> i & 1))
-			continue;
-		const uint8_t *p;
-		size_t n;
-		switch (a->m->key_types[i]) {
-		case GS_STRING: p = kp[i].s.p; n = kp[i].s.len; break;
-		case GS_IPV6: p = kp[i].ip6.b; n = 16; break;
-		default: p = (const uint8_t *)&kp[i].u; n = 8; break;
-		}
-		for (size_t j = 0; j < n; j++)
-			h = (h ^ p[j]) * 0x100000001b3ULL;
-		h = (h ^ 0xff) * 0x100000001b3ULL;
-	}
-	return h;
-}
-
 struct distinct_item {
 	uint32_t sg;
 	const gs_value *v;
@@ -327,8 +304,8 @@ static int compute_supers(struct op_agg *a, struct group **list, size_t n, uint3
 		tab[i] = -1;
 	uint32_t nsg = 0;
 	for (size_t i = 0; i < n; i++) {
-		size_t b = hash_super(a, list[i]->kp) & (cap - 1);
-		while (tab[b] >= 0 && !same_super(a, list[tab[b]]->kp, list[i]->kp))
+		size_t b = hash_vars(a, list[i]->kp, a->m->super_mask) & (cap - 1);
+		while (tab[b] >= 0 && !same_vars(a, list[tab[b]]->kp, list[i]->kp, a->m->super_mask))
 			b = (b + 1) & (cap - 1);
 		if (tab[b] < 0) {
 			tab[b] = (int64_t)i;
@@ -600,6 +577,7 @@ struct eng_op *eng_op_aggregate_new(const struct gs_hfta_aggregate *m, const gs_
 	a->op.vt = &agg_vt;
 	a->m = m;
 	a->nkp = m->n_key + m->n_part;
+	a->ident = identity_mask(a);
 	a->tmp = calloc(a->nkp + 1, sizeof *a->tmp);
 	a->masked = calloc(a->nkp + 1, sizeof *a->masked);
 	a->out = calloc(m->n_out + 1, sizeof *a->out);
