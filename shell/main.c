@@ -2,7 +2,8 @@
  * main.c: gigsh's command line.
  *
  * Parses the options (psql's where they overlap: -c -f -o -t -q -X --csv;
- * tcpdump's for the packet sources: -i -r), opens the results file, creates
+ * tcpdump's for the packet sources: -i -r; gigsh's own: --json, --no-cache,
+ * --no-live), opens the results file, creates
  * the engine, runs ~/.gigshrc, then the -c/-f commands in order, else the
  * interactive shell when stdin is a terminal, else stdin as a script.
  * Exit status: 0 success; 1 bad usage or start-up failure; 3 an error in a
@@ -26,6 +27,7 @@ enum {
 	OPT_CSV = 256,
 	OPT_JSON,
 	OPT_NO_CACHE,
+	OPT_NO_LIVE,
 	OPT_HELP
 };
 
@@ -41,6 +43,7 @@ static const struct option long_options[] = {
 	{ "no-gigshrc", no_argument, NULL, 'X' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+	{ "no-live", no_argument, NULL, OPT_NO_LIVE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -76,6 +79,8 @@ static void usage(void)
 	       "  -t, --tuples-only        rows only: no header, no footer\n"
 	       "  -o, --output=FILE        send results to FILE (or |COMMAND)\n"
 	       "  -q, --quiet              no banner, statistics or notices\n"
+	       "      --no-live            print aggregations on a terminal as plain rows,\n"
+	       "                           not as a live table repainted per bucket\n"
 	       "\n"
 	       "Other:\n"
 	       "      --no-cache           always compile LFTA modules (do not use the cache)\n"
@@ -154,6 +159,7 @@ static int gigsh_main(int argc, char **argv, struct eng_source_spec *sources,
 	struct eng_config cfg;
 	enum sh_format fmt = SH_FMT_ALIGNED;
 	bool tuples_only = false, quiet = false, no_rc = false, no_cache = false;
+	bool no_live = false;
 	bool live = false, out_pipe = false, interactive;
 	const char *out_path = NULL;
 	char errbuf[1200];
@@ -197,6 +203,9 @@ static int gigsh_main(int argc, char **argv, struct eng_source_spec *sources,
 			break;
 		case OPT_NO_CACHE:
 			no_cache = true;
+			break;
+		case OPT_NO_LIVE:
+			no_live = true;
 			break;
 		case OPT_HELP:
 			usage();
@@ -256,6 +265,7 @@ static int gigsh_main(int argc, char **argv, struct eng_source_spec *sources,
 	sh.fmt = fmt;
 	sh.tuples_only = tuples_only;
 	sh.quiet = quiet;
+	sh.live = !no_live;
 	sh.flush_rows = live;
 	interactive = nactions == 0 && isatty(STDIN_FILENO);
 	sh_signals_install(&sh, interactive);

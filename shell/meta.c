@@ -157,6 +157,16 @@ static enum sh_status meta_schema(struct sh *sh, const char *arg, size_t len,
 	return st;
 }
 
+/* \stats: the counters of the last run, as a query over gs_stats. */
+static enum sh_status meta_stats(struct sh *sh, const char *arg, size_t len,
+                                 const struct sh_where *w)
+{
+	static const char q[] = "SELECT * FROM gs_stats";
+	(void)arg;
+	(void)len;
+	return sh_run_statement(sh, q, sizeof q - 1, w);
+}
+
 static enum sh_status meta_explain(struct sh *sh, const char *arg, size_t len,
                                    const struct sh_where *w)
 {
@@ -247,6 +257,64 @@ static enum sh_status meta_tuples(struct sh *sh, const char *arg, size_t len,
 	return st;
 }
 
+/* What \pset live_sort is, in words. */
+static void live_sort_text(const struct sh *sh, char *out, size_t size)
+{
+	if (sh->live_sort_off)
+		snprintf(out, size, "off");
+	else if (sh->live_sort)
+		snprintf(out, size, "%s %s", sh->live_sort, sh->live_sort_asc ? "asc" : "desc");
+	else
+		snprintf(out, size, "auto");
+}
+
+/* \pset live_sort [auto | off | COLUMN [asc|desc]]: the order of the rows
+ * of a live table.  Without a value, says what it is. */
+static enum sh_status pset_live_sort(struct sh *sh, const char *arg, size_t len,
+                                     const struct sh_where *w)
+{
+	bool oom = false;
+	char *col = next_word(&arg, &len, &oom), *dir = NULL, *extra = NULL;
+	enum sh_status st = SH_OK;
+	char now[300];
+
+	if (!oom && col)
+		dir = next_word(&arg, &len, &oom);
+	if (!oom && dir)
+		extra = next_word(&arg, &len, &oom);
+	if (oom) {
+		sh_errorf(w, "out of memory");
+		st = SH_ERROR;
+	} else if (!col) {
+		/* only tell */
+	} else if (extra || (dir && (strcasecmp(col, "auto") == 0 || strcasecmp(col, "off") == 0))) {
+		sh_errorf(w, "\\pset live_sort: expected auto, off, or a column name and asc or desc");
+		st = SH_ERROR;
+	} else if (dir && strcasecmp(dir, "asc") != 0 && strcasecmp(dir, "desc") != 0) {
+		sh_errorf(w, "\\pset live_sort: \"%s\" is not asc or desc", dir);
+		st = SH_ERROR;
+	} else if (strcasecmp(col, "auto") == 0 || strcasecmp(col, "off") == 0) {
+		free(sh->live_sort);
+		sh->live_sort = NULL;
+		sh->live_sort_asc = false;
+		sh->live_sort_off = strcasecmp(col, "off") == 0;
+	} else {
+		free(sh->live_sort);
+		sh->live_sort = col;
+		col = NULL;
+		sh->live_sort_asc = dir && strcasecmp(dir, "asc") == 0;
+		sh->live_sort_off = false;
+	}
+	if (st == SH_OK) {
+		live_sort_text(sh, now, sizeof now);
+		sh_notef(sh, "Live table sort is %s.", now);
+	}
+	free(col);
+	free(dir);
+	free(extra);
+	return st;
+}
+
 static enum sh_status meta_pset(struct sh *sh, const char *arg, size_t len,
                                 const struct sh_where *w)
 {
@@ -259,8 +327,12 @@ static enum sh_status meta_pset(struct sh *sh, const char *arg, size_t len,
 		return SH_ERROR;
 	}
 	if (!opt) {
-		printf("format       %s\ntuples_only  %s\n",
-		       sh_format_name(sh->fmt), sh->tuples_only ? "on" : "off");
+		char sort[300];
+
+		live_sort_text(sh, sort, sizeof sort);
+		printf("format       %s\ntuples_only  %s\nlive         %s\nlive_sort    %s\n",
+		       sh_format_name(sh->fmt), sh->tuples_only ? "on" : "off",
+		       sh->live ? "on" : "off", sort);
 		return sh_flush_stdout(sh);
 	}
 	if (strcmp(opt, "format") == 0) {
@@ -278,6 +350,12 @@ static enum sh_status meta_pset(struct sh *sh, const char *arg, size_t len,
 		st = set_bool(&sh->tuples_only, "pset tuples_only", arg, len, w);
 		if (st == SH_OK)
 			sh_notef(sh, "Tuples only is %s.", sh->tuples_only ? "on" : "off");
+	} else if (strcmp(opt, "live") == 0) {
+		st = set_bool(&sh->live, "pset live", arg, len, w);
+		if (st == SH_OK)
+			sh_notef(sh, "Live table is %s.", sh->live ? "on" : "off");
+	} else if (strcmp(opt, "live_sort") == 0) {
+		st = pset_live_sort(sh, arg, len, w);
 	} else {
 		sh_errorf(w, "\\pset: unknown option: %s", opt);
 		st = SH_ERROR;
@@ -355,7 +433,7 @@ static enum sh_status meta_set(struct sh *sh, const char *arg, size_t len,
 /* ---- the table ------------------------------------------------------------- */
 
 static const char *const on_off[] = { "on", "off", NULL };
-static const char *const pset_opts[] = { "format", "tuples_only", NULL };
+static const char *const pset_opts[] = { "format", "tuples_only", "live", "live_sort", NULL };
 
 static const struct sh_meta meta_cmds[] = {
 	{ "?", meta_help, "", "show this list of meta-commands", SH_ARG_NONE, NULL, false },
@@ -367,10 +445,14 @@ static const struct sh_meta meta_cmds[] = {
 	{ "i", meta_include, "FILE", "run the commands in FILE", SH_ARG_FILE, NULL, false },
 	{ "o", meta_output, "[FILE]",
 	  "send results to FILE (|CMD: to a pipe), or back to stdout", SH_ARG_FILE, NULL, false },
+	{ "stats", meta_stats, "",
+	  "the counters of each part (LFTA, HFTA) of the last query run (gs_stats)",
+	  SH_ARG_NONE, NULL, false },
 	{ "timing", meta_timing, "[on|off]",
 	  "show how long each statement takes", SH_ARG_WORDS, on_off, false },
 	{ "pset", meta_pset, "OPTION [VALUE]",
-	  "format aligned|csv|json, or tuples_only [on|off]", SH_ARG_WORDS, pset_opts, false },
+	  "format aligned|csv|json; tuples_only|live [on|off]; live_sort COLUMN [asc|desc]|auto|off",
+	  SH_ARG_WORDS, pset_opts, false },
 	{ "t", meta_tuples, "[on|off]", "show only rows (no header or footer)",
 	  SH_ARG_WORDS, on_off, false },
 	{ "set", meta_set, "[NAME [VALUE]]",

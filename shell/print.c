@@ -582,6 +582,13 @@ int sh_printer_row(struct sh_printer *p, const gs_value *vals, uint32_t ncols)
 	return flush_line(p, flush);
 }
 
+int sh_printer_flush(struct sh_printer *p)
+{
+	if (p->err)
+		return -1;
+	return flush_line(p, true);
+}
+
 int sh_printer_end(struct sh_printer *p, uint64_t nrows)
 {
 	if (p->err)

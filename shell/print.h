@@ -66,6 +66,11 @@ int sh_printer_row(struct sh_printer *p, const gs_value *vals, uint32_t ncols);
  * "(N rows)" and an empty line, as psql.  Flushes.  Returns 0 or -1. */
 int sh_printer_end(struct sh_printer *p, uint64_t nrows);
 
+/* Write out what is buffered for the printer's FILE now (a no-op for a
+ * printer writing through a callback), e.g. when an aggregation closed a
+ * bucket.  Returns 0, or -1 on a write error. */
+int sh_printer_flush(struct sh_printer *p);
+
 /* The errno of the first failed write, 0 if none. */
 int sh_printer_errno(const struct sh_printer *p);
 

@@ -7,12 +7,19 @@
  * output callbacks that feed the table printer.  Statistics, notices,
  * timing and errors go to stderr; results to the current output.
  *
+ * An aggregation whose aligned results go to a terminal is shown as a live
+ * table instead (live.h): repainted as each bucket closes and once a
+ * second from the engine's progress reports, left on the screen at the
+ * end with the footer and statistics below it.  Anywhere else the rows of
+ * each closed bucket are flushed as it closes, in every format.
+ *
  * Ctrl-C: the SIGINT handler only sets a flag and, while a query runs,
- * calls eng_cancel() (async-signal-safe).  The rows printed so far stay;
- * a non-interactive run then ends (status 0), the interactive loop returns
- * to its prompt.  At the prompt Ctrl-C clears the input, as in psql.  The
- * loop uses readline's callback interface around select(), so a signal
- * never has to jump out of readline.
+ * calls eng_cancel() (async-signal-safe).  The rows printed so far (or the
+ * live table last painted) stay; a non-interactive run then ends (status
+ * 0), the interactive loop returns to its prompt.  At the prompt Ctrl-C
+ * clears the input, as in psql.  The loop uses readline's callback
+ * interface around select(), so a signal never has to jump out of
+ * readline.
  */
 #include "shell.h"
 #include "scan.h"
@@ -130,6 +137,7 @@ void sh_init(struct sh *sh, struct eng_ctx *eng, FILE *out, bool is_pipe)
 	sh->out = sh->base_out = out;
 	sh->out_is_pipe = sh->base_is_pipe = is_pipe;
 	sh->fmt = SH_FMT_ALIGNED;
+	sh->live = true;
 }
 
 FILE *sh_open_output(const char *path, bool *is_pipe, char *errbuf, size_t size)
@@ -202,6 +210,8 @@ int sh_close(struct sh *sh, int *err)
 	free(sh->params);
 	sh->params = NULL;
 	sh->nparams = 0;
+	free(sh->live_sort);
+	sh->live_sort = NULL;
 	*err = e;
 	return e ? -1 : 0;
 }
@@ -341,15 +351,101 @@ void sh_signals_install(struct sh *sh, bool interactive)
 
 /* ---- running statements -------------------------------------------------- */
 
-/* The eng_output of one engine call: rows go to a printer. */
+/* The eng_output of one engine call: rows go to a printer, or, for an
+ * aggregation whose results go to a terminal, to a live table. */
 struct run_out {
 	struct sh *sh;
 	struct sh_printer *pr;
+	struct sh_live *live;       /* the result being shown is a live table */
+	bool have_info;             /* info() came for the next begin() */
+	struct eng_result_info info;
 	bool begun, ended;
 	uint64_t rows;
 	bool have_stats;
 	struct eng_run_stats st;
+	int live_err;               /* the live table's write error */
+	bool sort_unknown;          /* \pset live_sort names no column of the result */
 };
+
+/* NO_COLOR set to anything but the empty string turns colour off
+ * (https://no-color.org). */
+static bool color_allowed(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return !nc || !nc[0];
+}
+
+/* A terminal that moves its cursor: not TERM=dumb, nor no TERM at all. */
+static bool term_can_repaint(void)
+{
+	const char *t = getenv("TERM");
+
+	return t && t[0] && strcmp(t, "dumb") != 0;
+}
+
+/* Should this result be a live table? */
+static bool want_live(const struct run_out *r)
+{
+	const struct sh *sh = r->sh;
+	int fd = fileno(sh->out);
+
+	return sh->live && r->have_info && r->info.aggregation &&
+	       sh->fmt == SH_FMT_ALIGNED && !sh->tuples_only &&
+	       fd >= 0 && isatty(fd) && term_can_repaint();
+}
+
+/* The column the live table sorts by (\pset live_sort), or -1.  A name
+ * the result does not have falls back to the first aggregate and is
+ * reported when the table ends (before, the screen would be cleared over
+ * the message). */
+static int live_sort_col(struct run_out *r, const struct eng_column *cols,
+                         uint32_t ncols, bool *desc)
+{
+	const struct sh *sh = r->sh;
+
+	*desc = true;
+	if (sh->live_sort_off)
+		return -1;
+	if (!sh->live_sort)
+		return r->info.first_agg_col < (int)ncols ? r->info.first_agg_col : -1;
+	for (uint32_t i = 0; i < ncols; i++) {
+		if (cols[i].name && strcasecmp(cols[i].name, sh->live_sort) == 0) {
+			*desc = !sh->live_sort_asc;
+			return (int)i;
+		}
+	}
+	r->sort_unknown = true;
+	return r->info.first_agg_col < (int)ncols ? r->info.first_agg_col : -1;
+}
+
+/* Finish the table being printed: the live table's last paint, then the
+ * footer (below it, on a terminal). */
+static void finish_table(struct run_out *r, const struct eng_run_stats *st)
+{
+	if (r->live) {
+		if (sh_live_end(r->live, st) != 0 && !r->live_err)
+			r->live_err = sh_live_errno(r->live);
+		sh_live_free(r->live);
+		r->live = NULL;
+	}
+	sh_printer_end(r->pr, r->rows);
+	r->ended = true;
+	if (r->sort_unknown && !r->sh->quiet) {
+		fflush(r->sh->out);
+		fprintf(stderr, "gigsh: \\pset live_sort: the result has no column \"%s\"; "
+		        "it was sorted by the first aggregate\n", r->sh->live_sort);
+	}
+	r->sort_unknown = false;
+}
+
+static void out_info(void *ctx, const struct eng_result_info *ri)
+{
+	struct run_out *r = ctx;
+
+	r->info = *ri;
+	r->have_info = true;
+}
 
 static int out_begin(void *ctx, const struct eng_column *cols, uint32_t ncols)
 {
@@ -358,7 +454,7 @@ static int out_begin(void *ctx, const struct eng_column *cols, uint32_t ncols)
 	int rc;
 
 	if (r->begun && !r->ended)
-		sh_printer_end(r->pr, r->rows);
+		finish_table(r, NULL);
 	if (ncols > 32) {
 		sc = calloc(ncols, sizeof *sc);
 		if (!sc)
@@ -371,7 +467,24 @@ static int out_begin(void *ctx, const struct eng_column *cols, uint32_t ncols)
 	r->begun = true;
 	r->ended = false;
 	r->rows = 0;
-	rc = sh_printer_begin(r->pr, sc, ncols);
+	if (want_live(r)) {
+		struct sh_live_opts lo = {
+			.color = color_allowed(),
+			.bucket_col = r->info.bucket_col < (int)ncols ? r->info.bucket_col : -1,
+			/* the footer, an empty line, gigsh's statistics line (and
+			 * tcpdump's four for a live source), \timing, the cursor */
+			.reserve = 5 + (r->info.live ? 4 : 0) + (r->sh->timing ? 1 : 0),
+		};
+
+		lo.sort_col = live_sort_col(r, cols, ncols, &lo.sort_desc);
+		r->live = sh_live_new(r->sh->out, &lo);
+		rc = r->live ? sh_live_begin(r->live, sc, ncols) : -1;
+		if (r->live && rc != 0)
+			r->live_err = sh_live_errno(r->live);
+	} else {
+		rc = sh_printer_begin(r->pr, sc, ncols);
+	}
+	r->have_info = false;
 	if (sc != small)
 		free(sc);
 	return rc != 0;
@@ -381,10 +494,40 @@ static int out_row(void *ctx, const gs_value *vals, uint32_t ncols)
 {
 	struct run_out *r = ctx;
 
-	if (sh_printer_row(r->pr, vals, ncols) != 0)
+	if (r->live) {
+		if (sh_live_row(r->live, vals, ncols) != 0) {
+			r->live_err = sh_live_errno(r->live);
+			return 1;
+		}
+	} else if (sh_printer_row(r->pr, vals, ncols) != 0) {
 		return 1;
+	}
 	r->rows++;
 	return 0;
+}
+
+/* A bucket closed: repaint the live table, or get the rows to the reader
+ * now whatever the format. */
+static int out_bucket(void *ctx)
+{
+	struct run_out *r = ctx;
+
+	if (r->live) {
+		if (sh_live_bucket(r->live) != 0) {
+			r->live_err = sh_live_errno(r->live);
+			return 1;
+		}
+		return 0;
+	}
+	return sh_printer_flush(r->pr) != 0;
+}
+
+static void out_progress(void *ctx, const struct eng_run_stats *st)
+{
+	struct run_out *r = ctx;
+
+	if (r->live && sh_live_progress(r->live, st) != 0 && !r->live_err)
+		r->live_err = sh_live_errno(r->live);
 }
 
 static void out_end(void *ctx, const struct eng_run_stats *st)
@@ -395,10 +538,9 @@ static void out_end(void *ctx, const struct eng_run_stats *st)
 		r->st = *st;
 		r->have_stats = true;
 	}
-	if (r->begun && !r->ended) {
-		sh_printer_end(r->pr, r->rows);
-		r->ended = true;
-	}
+	if (r->begun && !r->ended)
+		finish_table(r, st);
+	r->have_info = false;
 }
 
 static void out_notice(void *ctx, const char *msg)
@@ -430,15 +572,23 @@ static int run_out_init(struct sh *sh, struct run_out *r, struct eng_output *o)
 	o->row = out_row;
 	o->end = out_end;
 	o->notice = out_notice;
+	o->info = out_info;
+	o->bucket = out_bucket;
+	o->progress = out_progress;
 	return 0;
 }
 
-/* The write error of a finished engine call: the printer's, or flushing. */
+/* The write error of a finished engine call: the live table's, the
+ * printer's, or flushing. */
 static int run_out_finish(struct sh *sh, struct run_out *r)
 {
-	int err = sh_printer_errno(r->pr);
+	int err = r->live_err ? r->live_err : sh_printer_errno(r->pr);
 	int ferr = flush_out(sh);
 
+	if (r->live) {
+		sh_live_free(r->live);
+		r->live = NULL;
+	}
 	sh_printer_free(r->pr);
 	r->pr = NULL;
 	return err ? err : ferr;
@@ -822,8 +972,12 @@ static void add_pset_values(const char *opt, size_t len)
 		cand_add_str("aligned");
 		cand_add_str("csv");
 		cand_add_str("json");
-	} else if (len == 11 && memcmp(opt, "tuples_only", 11) == 0) {
+	} else if ((len == 11 && memcmp(opt, "tuples_only", 11) == 0) ||
+	           (len == 4 && memcmp(opt, "live", 4) == 0)) {
 		cand_add_str("on");
+		cand_add_str("off");
+	} else if (len == 9 && memcmp(opt, "live_sort", 9) == 0) {
+		cand_add_str("auto");
 		cand_add_str("off");
 	}
 }

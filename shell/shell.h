@@ -5,7 +5,8 @@
  * \timing, \set values), running scripts, -c texts and the interactive
  * readline loop through the statement scanner (scan.h), the meta-command
  * table (meta.c), Ctrl-C handling, statistics and error messages on stderr,
- * and deciding the exit status.  It reaches the engine only through
+ * choosing between the table printer and the live table (live.h) for each
+ * result, and deciding the exit status.  It reaches the engine only through
  * engine/engine.h and prints tables only through print.h.
  * Never: parses GSQL itself (the scanner only finds statement boundaries).
  *
@@ -22,6 +23,7 @@
 #include <stdio.h>
 
 #include "../engine/engine.h"
+#include "live.h"
 #include "print.h"
 
 enum sh_status { SH_OK = 0, SH_ERROR, SH_QUIT, SH_INTR, SH_FATAL };
@@ -43,6 +45,10 @@ struct sh {
 	bool timing;
 	bool quiet;             /* -q: no banner, statistics or notices */
 	bool flush_rows;        /* flush every row in every format (live input) */
+	bool live;              /* \pset live: aggregations on a terminal as a live table */
+	char *live_sort;        /* \pset live_sort: a column name, or NULL: the first aggregate */
+	bool live_sort_asc;     /* with live_sort: ascending instead of descending */
+	bool live_sort_off;     /* \pset live_sort off: rows in arrival order */
 	bool interactive;       /* in the readline loop: errors do not end it */
 	int depth;              /* \i nesting */
 	int exit_code;          /* for SH_FATAL */
@@ -62,10 +68,12 @@ struct sh_where {
 /* ---- shell.c ------------------------------------------------------------ */
 
 /* Set up a session over an engine (which may be set later, before
- * anything runs).  Results go to out, which the session owns and closes
- * unless it is stdout; is_pipe says it came from sh_open_output("|cmd"). */
+ * anything runs), with the live table on.  Results go to out, which the
+ * session owns and closes unless it is stdout; is_pipe says it came from
+ * sh_open_output("|cmd"). */
 void sh_init(struct sh *sh, struct eng_ctx *eng, FILE *out, bool is_pipe);
-/* Flush and close the outputs the session owns, free \set copies.
+/* Flush and close the outputs the session owns, free \set copies and
+ * the \pset live_sort column.
  * Returns 0, or -1 when results could not be written: then *err is the
  * errno (EPIPE: the reader went away).  Prints nothing. */
 int sh_close(struct sh *sh, int *err);
