@@ -472,8 +472,10 @@ static int advance(struct op_agg *a, const gs_value *v)
 	if (a->have_cur && cmp_value(t, v, &a->cur) * a->m->temporal_dir <= 0)
 		return 0;
 	int rc = 0;
-	if (a->have_cur)
-		rc = a->m->closing ? end_epoch(a) : close_groups(a, v);
+	if (a->m->closing)
+		rc = a->have_cur ? end_epoch(a) : 0;
+	else
+		rc = close_groups(a, v); /* the first bound too: groups before it are done */
 	a->cur = *v;
 	a->have_cur = true;
 	return rc;

@@ -729,6 +729,79 @@ static const struct scenario {
 	  "tcp sport=8 dport=9 data=%s%n\n"
 	  "tcp sport=9 dport=9 data=x\"\\\\*/\\n?\?/\\0'%s\n"
 	  "tcp sport=10 dport=9 data=\\x7f\\xff\\x01,\\s;\n" },
+	/* Aggregation: the expected groups are worked out by hand in
+	 * tests/e2e/aggregate.sh.  Frame lengths: UDP over IPv4 on Ethernet is
+	 * 42 + plen bytes, TCP 54 + plen. */
+	{ "aggbounds", "aggregation: packets on both sides of 10-s and 60-s bucket boundaries",
+	  "link ether\n"
+	  "# time/10 bucket 170000000 is [1700000000, 1700000010); time/60 bucket\n"
+	  "# 28333333 is [1699999980, 1700000040), 28333334 [1700000040, 1700000100)\n"
+	  "# 1: first instant of 10-s bucket 170000000, 10.3.0.1, 42 bytes\n"
+	  "udp t=1700000000.000000 src=10.3.0.1 dport=53 plen=0\n"
+	  "# 2: last microsecond of 170000000, 10.3.0.1, 50 bytes\n"
+	  "udp t=1700000009.999999 src=10.3.0.1 dport=53 plen=8\n"
+	  "# 3: the same instant, TCP from 10.3.0.2, 60 bytes\n"
+	  "tcp t=1700000009.999999 src=10.3.0.2 dport=443 plen=6\n"
+	  "# 4: first instant of 170000001, 10.3.0.1, 60 bytes\n"
+	  "udp t=1700000010.000000 src=10.3.0.1 dport=53 plen=18\n"
+	  "# 5: inside 170000001, TCP from 10.3.0.2, 100 bytes\n"
+	  "tcp t=1700000019.5 src=10.3.0.2 dport=443 plen=46\n"
+	  "# 6: 170000003 (170000002 stays empty), last microsecond of 60-s\n"
+	  "# bucket 28333333, 10.3.0.1, 100 bytes\n"
+	  "udp t=1700000039.999999 src=10.3.0.1 dport=53 plen=58\n"
+	  "# 7: 170000004, first instant of 60-s bucket 28333334, 10.3.0.1, 42 bytes\n"
+	  "udp t=1700000040 src=10.3.0.1 dport=53 plen=0\n" },
+	{ "agggap", "aggregation: idle gaps of 82 s and of more than an hour between packets",
+	  "link ether\n"
+	  "# 1: 10-s bucket 170000010, 10.4.0.1, 42 bytes\n"
+	  "udp t=1700000101 src=10.4.0.1 plen=0\n"
+	  "# 2: 170000010, 10.4.0.2, 52 bytes\n"
+	  "udp t=1700000105 src=10.4.0.2 plen=10\n"
+	  "# idle 82 s: buckets 170000011 to 170000017 get no packet\n"
+	  "# 3: 170000018, 10.4.0.1, 62 bytes\n"
+	  "udp t=1700000187 src=10.4.0.1 plen=20\n"
+	  "# idle 8813 s (more than an hour)\n"
+	  "# 4: 170000900, 10.4.0.1, 72 bytes\n"
+	  "udp t=1700009000.25 src=10.4.0.1 plen=30\n"
+	  "# 5: 170000900, 10.4.0.2, 82 bytes\n"
+	  "udp t=1700009009.75 src=10.4.0.2 plen=40\n" },
+	{ "aggsingle", "aggregation: a single packet",
+	  "link ether\n"
+	  "# 1: 10-s bucket 170000030, TCP 10.5.0.1 -> port 80, 154 bytes\n"
+	  "tcp t=1700000300.5 src=10.5.0.1 dport=80 plen=100\n" },
+	{ "aggooo", "aggregation: timestamps going backwards, into an open and into closed buckets",
+	  "link ether\n"
+	  "# 1: 10-s bucket 170000020, 10.6.0.1, 42 bytes\n"
+	  "udp t=1700000200.5 src=10.6.0.1 plen=0\n"
+	  "# 2: 170000020, 10.6.0.2, 52 bytes\n"
+	  "udp t=1700000201 src=10.6.0.2 plen=10\n"
+	  "# 3: back to 170000019, not closed yet (nothing has moved past it), 10.6.0.1, 62 bytes\n"
+	  "udp t=1700000199 src=10.6.0.1 plen=20\n"
+	  "# 4: 170000021: closes 170000019 and 170000020; 10.6.0.1, 72 bytes\n"
+	  "udp t=1700000212 src=10.6.0.1 plen=30\n"
+	  "# 5: back to the closed 170000020, 10.6.0.1, 82 bytes\n"
+	  "udp t=1700000205 src=10.6.0.1 plen=40\n"
+	  "# 6: closed 170000020, 10.6.0.2, 92 bytes\n"
+	  "udp t=1700000203 src=10.6.0.2 plen=50\n"
+	  "# 7: closed 170000020, 10.6.0.1 again (same late group as 5), 44 bytes\n"
+	  "udp t=1700000206 src=10.6.0.1 plen=2\n"
+	  "# 8: back to the closed 170000019, 10.6.0.2, 48 bytes\n"
+	  "udp t=1700000195 src=10.6.0.2 plen=6\n"
+	  "# 9: 170000021, 10.6.0.1, 46 bytes\n"
+	  "udp t=1700000215 src=10.6.0.1 plen=4\n"
+	  "# 10: 170000022: closes 170000021 and the late groups; 10.6.0.2, 42 bytes\n"
+	  "udp t=1700000222 src=10.6.0.2 plen=0\n" },
+	{ "aggfirst", "aggregation: a packet back into the first bucket, closed by the first tick",
+	  "link ether\n"
+	  "# 1: 10-s bucket 170000000, 10.7.0.1, 42 bytes\n"
+	  "udp t=1700000009.5 src=10.7.0.1 plen=0\n"
+	  "# 2: 170000001; the first tick (second 1700000010) is also the first move\n"
+	  "# to a later bucket: closes 170000000; 43 bytes\n"
+	  "udp t=1700000010.2 src=10.7.0.1 plen=1\n"
+	  "# 3: back to the closed 170000000, 44 bytes\n"
+	  "udp t=1700000009.8 src=10.7.0.1 plen=2\n"
+	  "# 4: 170000002: closes 170000001 and the late group; 45 bytes\n"
+	  "udp t=1700000020.1 src=10.7.0.1 plen=3\n" },
 };
 
 /* Deterministic pseudo-random numbers (xorshift64*). */
