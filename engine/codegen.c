@@ -997,10 +997,7 @@ static int emit_lfta_agg(struct eng_plan *p, struct eng_buf *out, struct sql_err
 	if (tk >= 0)
 		eng_buf_printf(out, "\tif (lfta_advance(st, kp[%d], p->ts_ns))\n\t\treturn 1;\n", tk);
 	eng_buf_printf(out,
-		"\tuint64_t h = UINT64_C(0xcbf29ce484222325);\n"
-		"\tconst uint8_t *kb = (const uint8_t *)kp;\n"
-		"\tfor (uint32_t i = 0; i < sizeof(gs_value) * NK; i++)\n"
-		"\t\th = (h ^ kb[i]) * UINT64_C(0x100000001b3);\n"
+		"\tuint64_t h = gs_hash_key(kp, NK);\n"
 		"\tuint32_t home = (uint32_t)(h ^ (h >> 32)) & (NSLOTS - 1);\n"
 		"\tstruct lfta_slot *free_slot = NULL;\n"
 		"\tfor (uint32_t j = 0; j < PROBES; j++) {\n"

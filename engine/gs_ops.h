@@ -136,6 +136,22 @@ static inline gs_ip6 gs_or_ip6(gs_ip6 a, gs_ip6 b)
 	return a;
 }
 
+/* A hash of n zero-padded values (an LFTA group key): two multiply-mix
+ * rounds per 16-byte value, then a final avalanche. */
+static inline uint64_t gs_hash_key(const gs_value *v, uint32_t n)
+{
+	uint64_t h = UINT64_C(0x9e3779b97f4a7c15);
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t w[2];
+		memcpy(w, &v[i], sizeof w);
+		h = (h ^ w[0]) * UINT64_C(0xff51afd7ed558ccd);
+		h = (h ^ (h >> 29) ^ w[1]) * UINT64_C(0xc4ceb9fe1a85ec53);
+	}
+	h ^= h >> 32;
+	h *= UINT64_C(0xd6e8feb86659fd93);
+	return h ^ (h >> 32);
+}
+
 /* ---- functions (catalogue in sql/functions.c) ---------------------------- */
 
 /* str_match_start[s, prefix]: s begins with prefix. */
