@@ -35,6 +35,10 @@
  * per second (captures with bogus timestamps jump by years). */
 #define MAX_TICK_GAP_SEC 3600u
 
+/* The mapped reader gives back what it has read in steps of this many bytes
+ * (a power of two, a multiple of the page size). */
+#define MAP_DROP_BYTES (4u << 20)
+
 /* libpcap's largest capture length (MAXIMUM_SNAPLEN). */
 #define PCAP_MAX_CAPLEN 262144u
 
@@ -47,6 +51,7 @@ struct file_priv {
 	int swap;           /* the file's byte order is not ours */
 	int nsec;           /* timestamps in nanoseconds */
 	uint32_t snap;      /* the file's snapshot length, as libpcap uses it */
+	size_t dropped;     /* the mapping before this offset is given back */
 	const char *path;   /* for messages: points into the source's where[] */
 	int ticking;        /* a packet has been seen: tick_sec is valid */
 	uint64_t tick_sec;  /* the latest second ticked (or first seen) */
@@ -146,6 +151,16 @@ static int map_run(struct cap_source *s, cap_packet_fn pkt, cap_tick_fn tick, vo
 			s->st.packets_malformed++;
 		if (pkt && pkt(ctx, &p) != 0)
 			return 0;
+		/* Give back the pages already read, so that resident memory stays
+		 * small however large the file (the packets behind the cursor are
+		 * done with: the LFTA copies what it keeps). */
+		if (fp->off - fp->dropped >= MAP_DROP_BYTES) {
+			size_t end = fp->off & ~(size_t)(MAP_DROP_BYTES - 1);
+			if (end > fp->dropped) {
+				madvise((void *)(fp->map + fp->dropped), end - fp->dropped, MADV_DONTNEED);
+				fp->dropped = end;
+			}
+		}
 	}
 	return 0;
 }
