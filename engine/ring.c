@@ -38,6 +38,7 @@ struct eng_ring {
 	_Atomic int producer_waiting;
 	_Atomic uint64_t drops;
 	uint64_t cur_size;        /* size of the record the consumer holds */
+	uint32_t unwoken;         /* tuples published while the consumer slept */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 };
@@ -122,11 +123,23 @@ static int64_t reserve(struct eng_ring *r, uint64_t size, bool block)
 	}
 }
 
-static void publish(struct eng_ring *r, uint64_t size)
+/* Make a record visible.  A sleeping consumer is woken for a mark, or once
+ * a batch of tuples is waiting: waking it for every tuple costs a system
+ * call per tuple, and a consumer that sleeps wakes by itself within 2 ms. */
+#define WAKE_BATCH 64u
+
+static void publish(struct eng_ring *r, uint64_t size, bool mark)
 {
 	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
 	atomic_store_explicit(&r->head, head + size, memory_order_release);
-	wake(r, &r->consumer_waiting);
+	if (!atomic_load_explicit(&r->consumer_waiting, memory_order_acquire)) {
+		r->unwoken = 0;
+		return;
+	}
+	if (mark || ++r->unwoken >= WAKE_BATCH) {
+		r->unwoken = 0;
+		wake(r, &r->consumer_waiting);
+	}
 }
 
 int eng_ring_put_tuple(struct eng_ring *r, const gs_value *vals, uint32_t n,
@@ -164,7 +177,7 @@ int eng_ring_put_tuple(struct eng_ring *r, const gs_value *vals, uint32_t n,
 		v[i].s.p = (const uint8_t *)(uintptr_t)so; /* an offset until read */
 		so += vals[i].s.len;
 	}
-	publish(r, size);
+	publish(r, size, false);
 	return 0;
 }
 
@@ -178,7 +191,7 @@ int eng_ring_put_mark(struct eng_ring *r, enum eng_rec_kind kind, uint64_t ts_ns
 	h->kind = kind;
 	h->n = 0;
 	h->ts_ns = ts_ns;
-	publish(r, HDR);
+	publish(r, HDR, true);
 	return 0;
 }
 
@@ -222,9 +235,13 @@ void eng_ring_fix_strings(struct eng_rec *rec, const uint8_t *types)
 void eng_ring_release(struct eng_ring *r)
 {
 	uint64_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
-	atomic_store_explicit(&r->tail, tail + r->cur_size, memory_order_release);
+	uint64_t new_tail = tail + r->cur_size;
+	atomic_store_explicit(&r->tail, new_tail, memory_order_release);
 	r->cur_size = 0;
-	wake(r, &r->producer_waiting);
+	/* a producer waiting for room is woken once half the ring is free */
+	if (atomic_load_explicit(&r->producer_waiting, memory_order_acquire) &&
+	    atomic_load_explicit(&r->head, memory_order_acquire) - new_tail <= r->cap / 2)
+		wake(r, &r->producer_waiting);
 }
 
 void eng_ring_close(struct eng_ring *r)
