@@ -143,6 +143,11 @@ static int map_run(struct cap_source *s, cap_packet_fn pkt, cap_tick_fn tick, vo
 		p.ts_ns = (uint64_t)sec * NS_PER_SEC + (fp->nsec ? frac : (uint64_t)frac * 1000u);
 		p.linktype = s->linktype;
 		fp->off += 16 + (size_t)caplen;
+		/* fetch the next record's header while this packet is worked on */
+		if (fp->off + 128 <= fp->map_len) {
+			__builtin_prefetch(fp->map + fp->off);
+			__builtin_prefetch(fp->map + fp->off + 64);
+		}
 		if (file_tick(fp, p.ts_ns, tick, ctx) != 0)
 			return 0;
 		s->st.packets_seen++;
