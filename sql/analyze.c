@@ -513,6 +513,23 @@ bool sql_bexpr_equal(const struct sql_bexpr *a, const struct sql_bexpr *b)
 	return true;
 }
 
+/* An arena array of n elements of size bytes with room for one more: the
+ * same array, or a copy 16 elements larger when n is a multiple of 16.
+ * NULL (with the error set) when out of memory. */
+static void *grow16(struct an *an, void *arr, uint32_t n, size_t size)
+{
+	if (n % 16)
+		return arr;
+	void *p = sql_arena_alloc(an->a, (n + 16) * size);
+	if (!p) {
+		sql_error_set(an->err, false, 0, "out of memory");
+		return NULL;
+	}
+	if (n)
+		memcpy(p, arr, n * size);
+	return p;
+}
+
 /* An aggregate call becomes a reference to the query's list of
  * aggregates; the same aggregate written twice is computed once. */
 static struct sql_bexpr *register_agg(struct an *an, struct sql_bexpr *call)
@@ -525,16 +542,8 @@ static struct sql_bexpr *register_agg(struct an *an, struct sql_bexpr *call)
 		if (r->aggs[k].fn == call->fn && sql_bexpr_equal(r->aggs[k].arg, arg))
 			break;
 	if (k == r->naggs) {
-		if (r->naggs % 16 == 0) {
-			struct sql_aggregate *n = sql_arena_alloc(an->a, (r->naggs + 16) * sizeof *n);
-			if (!n) {
-				sql_error_set(an->err, false, 0, "out of memory");
-				return NULL;
-			}
-			if (r->naggs)
-				memcpy(n, r->aggs, r->naggs * sizeof *n);
-			r->aggs = n;
-		}
+		if (!(r->aggs = grow16(an, r->aggs, r->naggs, sizeof *r->aggs)))
+			return NULL;
 		r->aggs[k].fn = call->fn;
 		r->aggs[k].arg = arg;
 		r->aggs[k].type = call->type;
@@ -600,16 +609,8 @@ static struct sql_bexpr *super_call(struct an *an, const struct sql_expr *x)
 		if (r->supers[k].op == sa.op && r->supers[k].of == sa.of)
 			break;
 	if (k == r->nsupers) {
-		if (r->nsupers % 16 == 0) {
-			struct sql_superagg *n = sql_arena_alloc(an->a, (r->nsupers + 16) * sizeof *n);
-			if (!n) {
-				sql_error_set(an->err, false, 0, "out of memory");
-				return NULL;
-			}
-			if (r->nsupers)
-				memcpy(n, r->supers, r->nsupers * sizeof *n);
-			r->supers = n;
-		}
+		if (!(r->supers = grow16(an, r->supers, r->nsupers, sizeof *r->supers)))
+			return NULL;
 		r->supers[r->nsupers++] = sa;
 	}
 	struct sql_bexpr *e = node(an, SQL_BX_SUPERREF, x->pos, 0);

@@ -301,6 +301,21 @@ static void test_aggregation(void)
 	p = plan_of(&r, "SELECT srcIP FROM TCP GROUP BY srcIP SUPERGROUP destIP");
 	CHECK(p == NULL);
 	done(&r);
+	/* more aggregates than one growth step of the list (16): all kept */
+	{
+		char q[2048] = "SELECT COUNT(*)";
+		for (int i = 1; i <= 20; i++)
+			snprintf(q + strlen(q), sizeof q - strlen(q), ", SUM(len + %d)", i);
+		snprintf(q + strlen(q), sizeof q - strlen(q), " FROM TCP GROUP BY time AS t");
+		p = plan_of(&r, q);
+		CHECK(p != NULL);
+		if (p) {
+			CHECK_INT(p->an->naggs, 21);
+			CHECK_INT(p->npart, 21);
+			CHECK_INT(p->an->aggs[20].fn, SQL_FN_SUM);
+		}
+		done(&r);
+	}
 	/* running aggregation */
 	p = plan_of(&r, "SELECT tb, srcIP, SUM(len) FROM TCP GROUP BY time/60 AS tb, srcIP "
 	                "CLOSING_WHEN SUM(len) > 1000");
