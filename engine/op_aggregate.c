@@ -253,12 +253,10 @@ static int add(struct op_agg *a, const gs_value *kp)
 	return 0;
 }
 
-static const struct op_agg *sort_ctx;
-
-static int by_bucket(const void *x, const void *y)
+static int by_bucket(const void *x, const void *y, void *ctx)
 {
 	const struct group *g = *(const struct group *const *)x, *h = *(const struct group *const *)y;
-	const struct op_agg *a = sort_ctx;
+	const struct op_agg *a = ctx;
 	if (a->m->temporal_key >= 0) {
 		int tk = a->m->temporal_key;
 		int c = cmp_value((enum gs_type)a->m->key_types[tk], &g->kp[tk], &h->kp[tk]);
@@ -276,14 +274,13 @@ struct distinct_item {
 	uint32_t sg;
 	const gs_value *v;
 };
-static enum gs_type distinct_type;
-
-static int by_sg_value(const void *x, const void *y)
+static int by_sg_value(const void *x, const void *y, void *ctx)
 {
 	const struct distinct_item *p = x, *q = y;
+	enum gs_type t = *(const enum gs_type *)ctx;
 	if (p->sg != q->sg)
 		return p->sg < q->sg ? -1 : 1;
-	return cmp_value(distinct_type, p->v, q->v);
+	return cmp_value(t, p->v, q->v);
 }
 
 /* The super-aggregates of n closing groups: sg[i] gets group i's supergroup
@@ -326,10 +323,9 @@ static int compute_supers(struct op_agg *a, struct group **list, size_t n, uint3
 				it[i].sg = sg[i];
 				it[i].v = &list[i]->kp[slot];
 			}
-			distinct_type = t;
-			qsort(it, n, sizeof *it, by_sg_value);
+			qsort_r(it, n, sizeof *it, by_sg_value, &t);
 			for (size_t i = 0; i < n; i++)
-				if (i == 0 || it[i].sg != it[i - 1].sg || by_sg_value(&it[i], &it[i - 1]) != 0)
+				if (i == 0 || it[i].sg != it[i - 1].sg || by_sg_value(&it[i], &it[i - 1], &t) != 0)
 					v[(size_t)it[i].sg * ns + s].u++;
 			free(it);
 			continue;
@@ -391,8 +387,7 @@ static int close_groups(struct op_agg *a, const gs_value *bound)
 		}
 	}
 	a->n -= n;
-	sort_ctx = a;
-	qsort(list, n, sizeof *list, by_bucket);
+	qsort_r(list, n, sizeof *list, by_bucket, a);
 	int rc = 0;
 	gs_value none[1] = { { 0 } }, *sups = NULL;
 	uint32_t *sg = NULL;
@@ -431,8 +426,7 @@ static int end_epoch(struct op_agg *a)
 	for (size_t i = 0; i < a->cap; i++)
 		for (struct group *g = a->tab[i]; g; g = g->next)
 			list[n++] = g;
-	sort_ctx = a;
-	qsort(list, n, sizeof *list, by_bucket);
+	qsort_r(list, n, sizeof *list, by_bucket, a);
 	int rc = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct group *g = list[i];
