@@ -137,8 +137,11 @@ struct cap_source {
 struct cap_source *cap_open_file(const char *path, char *errbuf);
 /* Open a live interface with libpcap: promiscuous, snaplen 262144,
  * non-blocking, polled so that *stop and ticks work while idle.  bpf may be
- * NULL; when set it is compiled and installed as the capture filter. */
-struct cap_source *cap_open_live(const char *iface, const char *bpf, char *errbuf);
+ * NULL; when set it is compiled and installed as the capture filter.
+ * buffer_bytes sets the kernel ring (libpcap's TPACKET_V3 ring on Linux;
+ * tcpdump -B), 0 for libpcap's default. */
+struct cap_source *cap_open_live(const char *iface, const char *bpf, size_t buffer_bytes,
+                                 char *errbuf);
 void cap_close(struct cap_source *s);
 
 #endif

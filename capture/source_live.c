@@ -10,6 +10,7 @@
  * become the messages users know from tcpdump.
  */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,7 +215,8 @@ static int live_filter(pcap_t *pc, const char *iface, const char *bpf, char *err
 /* See capture.h.  On success errbuf is empty, or holds a warning from
  * pcap_activate() (e.g. promiscuous mode not supported) that the caller may
  * show.  The source owns the pcap handle; cap_close() frees both. */
-struct cap_source *cap_open_live(const char *iface, const char *bpf, char *errbuf)
+struct cap_source *cap_open_live(const char *iface, const char *bpf, size_t buffer_bytes,
+                                 char *errbuf)
 {
 	char pe[PCAP_ERRBUF_SIZE];
 	char warning[CAP_ERRBUF_SIZE] = "";
@@ -237,6 +239,12 @@ struct cap_source *cap_open_live(const char *iface, const char *bpf, char *errbu
 	pcap_set_snaplen(pc, LIVE_SNAPLEN);
 	pcap_set_promisc(pc, 1);
 	pcap_set_timeout(pc, LIVE_TIMEOUT_MS);
+	if (buffer_bytes && pcap_set_buffer_size(pc, buffer_bytes > INT_MAX ? INT_MAX
+	                                                                     : (int)buffer_bytes) != 0) {
+		snprintf(errbuf, CAP_ERRBUF_SIZE, "%s: cannot set the capture buffer size", iface);
+		pcap_close(pc);
+		return NULL;
+	}
 	pcap_set_immediate_mode(pc, 0);
 	pcap_set_tstamp_precision(pc, PCAP_TSTAMP_PRECISION_NANO); /* micro if refused */
 	rc = pcap_activate(pc);

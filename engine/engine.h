@@ -92,6 +92,7 @@ struct eng_config {
 	bool no_cache;              /* always compile */
 	bool werror;                /* treat compiler warnings in modules as errors */
 	bool use_bpf;               /* install a BPF filter on live sources */
+	size_t buffer_bytes;        /* kernel capture buffer of live sources (-B); 0: default */
 };
 
 /* Create an engine.  Returns NULL with errbuf (512 bytes) set. */

@@ -447,7 +447,7 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 			continue;
 		char cerr[CAP_ERRBUF_SIZE] = "";
 		struct cap_source *s = sp->kind == ENG_SRC_FILE ? cap_open_file(sp->arg, cerr)
-		                                                : cap_open_live(sp->arg, NULL, cerr);
+		                                                : cap_open_live(sp->arg, NULL, e->cfg.buffer_bytes, cerr);
 		if (!s) {
 			sql_error_set(err, false, 0, "%s", cerr[0] ? cerr : "cannot open the packet source");
 			goto out;

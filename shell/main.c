@@ -43,6 +43,7 @@ static const struct option long_options[] = {
 	{ "no-gigshrc", no_argument, NULL, 'X' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+	{ "buffer-size", required_argument, NULL, 'B' },
 	{ "no-live", no_argument, NULL, OPT_NO_LIVE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, 'V' },
@@ -66,6 +67,8 @@ static void usage(void)
 	       "  -i, --interface=IFACE    capture live from IFACE (may be repeated)\n"
 	       "  -r, --read-file=FILE     read packets from a pcap/pcapng FILE (may be\n"
 	       "                           repeated; files are read in order)\n"
+	       "  -B, --buffer-size=KIB    kernel capture buffer of live interfaces, in KiB\n"
+	       "                           (as tcpdump -B)\n"
 	       "\n"
 	       "Input:\n"
 	       "  -c, --command=COMMAND    run one GSQL text or backslash command, then exit\n"
@@ -159,6 +162,7 @@ static int gigsh_main(int argc, char **argv, struct eng_source_spec *sources,
 	struct eng_config cfg;
 	enum sh_format fmt = SH_FMT_ALIGNED;
 	bool tuples_only = false, quiet = false, no_rc = false, no_cache = false;
+	size_t buffer_bytes = 0;
 	bool no_live = false;
 	bool live = false, out_pipe = false, interactive;
 	const char *out_path = NULL;
@@ -170,7 +174,7 @@ static int gigsh_main(int argc, char **argv, struct eng_source_spec *sources,
 	int c, code, werr;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:r:c:f:to:XqV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:r:c:f:to:XqVB:", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 		case 'r':
@@ -201,6 +205,18 @@ static int gigsh_main(int argc, char **argv, struct eng_source_spec *sources,
 		case 'q':
 			quiet = true;
 			break;
+		case 'B': {
+			char *end;
+			errno = 0;
+			unsigned long long kib = strtoull(optarg, &end, 10);
+			if (errno || end == optarg || *end || kib == 0 || kib > (1ull << 30)) {
+				fprintf(stderr, "gigsh: invalid buffer size \"%s\": a number of KiB from 1 "
+				        "to 1073741824\n", optarg);
+				return usage_error();
+			}
+			buffer_bytes = (size_t)kib * 1024u;
+			break;
+		}
 		case OPT_NO_CACHE:
 			no_cache = true;
 			break;
@@ -251,6 +267,7 @@ static int gigsh_main(int argc, char **argv, struct eng_source_spec *sources,
 	cfg.sources = sources;
 	cfg.nsources = nsources;
 	cfg.no_cache = no_cache;
+	cfg.buffer_bytes = buffer_bytes;
 	eng = eng_create(&cfg, errbuf);
 	if (!eng) {
 		fprintf(stderr, "gigsh: %s\n", errbuf);
