@@ -44,6 +44,13 @@ gs -r
 expect_rc missing-argument 1 && { [ -s "$T_DIR/err" ] && ok missing-argument || fail missing-argument "no message"; }
 gs -q -r "$basic" -c "SELECT time FROM ETH" stray-argument
 expect_rc stray-argument 1 && ok stray-argument
+for bad in 0 abc 12x 99999999999999; do
+	gs -q -B "$bad" -r "$basic" -c "SELECT time FROM ETH"
+	expect_rc "bad-buffer-size-$bad" 1 && {
+		grep -q "invalid buffer size \"$bad\"" "$T_DIR/err" && ok "bad-buffer-size-$bad" ||
+			fail "bad-buffer-size-$bad" "message:" "$(cat "$T_DIR/err")"
+	}
+done
 
 # ---- unreadable input, unwritable output ----------------------------------------
 gs -q -r "$T_DIR/does-not-exist.pcap" -c "SELECT time FROM ETH"
