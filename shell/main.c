@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdlib.h>
@@ -307,6 +308,8 @@ static int gigsh_main(int argc, char **argv, struct eng_source_spec *sources,
 		}
 	}
 	code = exit_of(&sh, st);
+	if (sh_terminated() && code == 0)
+		code = 128 + SIGTERM;
 	if (sh_close(&sh, &werr) != 0 && code == 0 && werr != EPIPE) {
 		fprintf(stderr, "gigsh: could not write results: %s\n", strerror(werr));
 		code = 1;

@@ -45,6 +45,7 @@
 
 /* Signal state: written by the handler, read by the main thread. */
 static volatile sig_atomic_t g_sigint;       /* Ctrl-C seen, not handled yet */
+static volatile sig_atomic_t g_sigterm;      /* SIGTERM seen: end the run, then quit */
 static volatile sig_atomic_t g_running;      /* a query is running */
 static volatile sig_atomic_t g_interactive;
 static volatile sig_atomic_t g_winch;
@@ -322,6 +323,22 @@ static void on_sigint(int sig)
 		eng_cancel(g_eng);
 }
 
+/* SIGTERM ends the running query as Ctrl-C does (its rows are kept, the
+ * statistics printed) and then gigsh itself, interactive or not. */
+static void on_sigterm(int sig)
+{
+	(void)sig;
+	g_sigterm = 1;
+	g_sigint = 1;
+	if (g_running && g_eng)
+		eng_cancel(g_eng);
+}
+
+bool sh_terminated(void)
+{
+	return g_sigterm != 0;
+}
+
 static void on_sigwinch(int sig)
 {
 	(void)sig;
@@ -343,6 +360,8 @@ void sh_signals_install(struct sh *sh, bool interactive)
 	sa.sa_flags = SA_RESTART;
 	sa.sa_handler = on_sigint;
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_sigterm;
+	sigaction(SIGTERM, &sa, NULL);
 	if (interactive) {
 		sa.sa_handler = on_sigwinch;
 		sigaction(SIGWINCH, &sa, NULL);
@@ -1139,6 +1158,10 @@ static int read_line(struct sh_scanner *sc)
 				g_winch = 0;
 				rl_resize_terminal();
 			}
+			if (g_sigterm) {
+				rl_callback_handler_remove();
+				return 0;
+			}
 			if (g_sigint) {
 				g_sigint = 0;
 				clear_input(sc);
@@ -1233,6 +1256,8 @@ enum sh_status sh_interactive(struct sh *sh)
 		free(g_line);
 		g_line = NULL;
 		st = run_items(sh, sc, NULL, false);
+		if (g_sigterm)
+			break;
 		if (st == SH_INTR) {
 			g_sigint = 0;
 			sh_scan_reset(sc);

@@ -103,6 +103,10 @@ enum sh_status sh_run_stream(struct sh *sh, FILE *in, const char *name);
  * status that ended it (SH_OK at Ctrl-D, SH_QUIT at \q, SH_FATAL). */
 enum sh_status sh_interactive(struct sh *sh);
 
+/* True once SIGTERM arrived: the run was ended and gigsh must exit (with
+ * status 128 + SIGTERM, as a shell reports a process ended by it). */
+bool sh_terminated(void);
+
 /* Run statements through the engine, rows to the current output. */
 enum sh_status sh_run_statement(struct sh *sh, const char *text, size_t len,
                                 const struct sh_where *w);

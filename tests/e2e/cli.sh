@@ -230,6 +230,27 @@ gs -q -X -r "$basic" --csv -t -c "SELECT srcPort FROM UDP"
 expect_rc no-gigshrc 0 && check_eq no-gigshrc "$(cat "$T_DIR/out")$(cat "$T_DIR/err")" "5353"
 rm -f "$HOME/.gigshrc"
 
+# ---- SIGTERM ends a run cleanly -------------------------------------------------------------
+# A live capture on lo runs until a signal: SIGTERM must end it with status
+# 143 (128 + 15), the statistics printed and the output whole.
+if [ "$(id -u)" -eq 0 ]; then
+	timeout -k 5 20 "$gigsh" -X -i lo --csv -c "SELECT time, protocol FROM IPV4" \
+		>"$T_DIR/out" 2>"$T_DIR/err" </dev/null &
+	pid=$!
+	sleep 1.5
+	kill -TERM "$pid"
+	wait "$pid"
+	GS_RC=$?
+	if [ "$GS_RC" -eq 143 ] && grep -q 'packets dropped by kernel' "$T_DIR/err" &&
+	   grep -q '^time,protocol$' "$T_DIR/out"; then
+		ok sigterm
+	else
+		fail sigterm "exit $GS_RC (want 143); stderr:" "$(head -n 8 "$T_DIR/err")"
+	fi
+else
+	skip sigterm "needs root to capture on lo"
+fi
+
 # ---- meta-commands through -c -----------------------------------------------------------
 gs -q -r "$basic" -c '\schema TCP'
 expect_rc schema 0 && {
