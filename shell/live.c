@@ -23,7 +23,8 @@
  * progress reports at least half a second apart and, once the run has
  * ended, over the whole run; drops by the kernel and the interface (n/a when the source has no
  * such counters) and gigsh's own (tuples lost between LFTA and HFTA); the
- * elapsed time.
+ * HFTA groups open and the LFTA's early evictions (gs_stats has the rest);
+ * the elapsed time.
  */
 #include "live.h"
 
@@ -338,7 +339,7 @@ static uint64_t elapsed_ns(const struct sh_live *lv)
  * the number of lines emitted. */
 static unsigned emit_status(struct sh_live *lv, unsigned width)
 {
-	enum { NF = 6 };
+	enum { NF = 7 };
 	char f[NF][160];
 	char val[96], rate[32], kern[24], ifc[24], el[32];
 	const struct eng_run_stats *st = &lv->prev;
@@ -371,6 +372,9 @@ static unsigned emit_status(struct sh_live *lv, unsigned width)
 	}
 	snprintf(f[nf++], sizeof f[0], "drops kernel %s, interface %s, gigsh %" PRIu64,
 	         kern, ifc, lv->have_stats ? st->ring_drops : 0);
+	if (lv->have_stats)
+		snprintf(f[nf++], sizeof f[0], "groups %" PRIu64 " open, LFTA evictions %" PRIu64,
+		         st->groups_open, st->lfta_evictions);
 	format_elapsed(elapsed_ns(lv), el, sizeof el);
 	if (!lv->ended)
 		snprintf(f[nf++], sizeof f[0], "elapsed %s", el);
