@@ -94,6 +94,21 @@ static int file_tick(struct file_priv *fp, uint64_t ts_ns, cap_tick_fn tick, voi
 	return 0;
 }
 
+/* Hand one packet (data, lengths, time and link type set) over: ticks up
+ * to its time, counts, decodes, calls pkt.  Non-zero when a callback asks
+ * to stop. */
+static int deliver(struct cap_source *s, struct file_priv *fp, struct cap_packet *p,
+                   cap_packet_fn pkt, cap_tick_fn tick, void *ctx)
+{
+	if (file_tick(fp, p->ts_ns, tick, ctx) != 0)
+		return 1;
+	s->st.packets_seen++;
+	s->st.bytes_seen += p->len;
+	if (cap_decode(p) < 0)
+		s->st.packets_malformed++;
+	return pkt && pkt(ctx, p) != 0;
+}
+
 static uint32_t rd32(const uint8_t *p, int swap)
 {
 	uint32_t v;
@@ -148,13 +163,7 @@ static int map_run(struct cap_source *s, cap_packet_fn pkt, cap_tick_fn tick, vo
 			__builtin_prefetch(fp->map + fp->off);
 			__builtin_prefetch(fp->map + fp->off + 64);
 		}
-		if (file_tick(fp, p.ts_ns, tick, ctx) != 0)
-			return 0;
-		s->st.packets_seen++;
-		s->st.bytes_seen += p.len;
-		if (cap_decode(&p) < 0)
-			s->st.packets_malformed++;
-		if (pkt && pkt(ctx, &p) != 0)
+		if (deliver(s, fp, &p, pkt, tick, ctx) != 0)
 			return 0;
 		/* Give back the pages already read, so that resident memory stays
 		 * small however large the file (the packets behind the cursor are
@@ -237,13 +246,7 @@ static int file_run(struct cap_source *s, cap_packet_fn pkt, cap_tick_fn tick, v
 		/* opened with nanosecond precision: tv_usec holds nanoseconds */
 		p.ts_ns = (uint64_t)hdr->ts.tv_sec * NS_PER_SEC + (uint64_t)hdr->ts.tv_usec;
 		p.linktype = s->linktype;
-		if (file_tick(fp, p.ts_ns, tick, ctx) != 0)
-			return 0;
-		s->st.packets_seen++;
-		s->st.bytes_seen += p.len;
-		if (cap_decode(&p) < 0)
-			s->st.packets_malformed++;
-		if (pkt && pkt(ctx, &p) != 0)
+		if (deliver(s, fp, &p, pkt, tick, ctx) != 0)
 			return 0;
 	}
 	return 0;
