@@ -213,6 +213,20 @@ static int map_classic(struct file_priv *fp, const char *path)
 	fp->map_len = (size_t)st.st_size;
 	fp->off = 24;
 	fp->snap = rd32(hdr + 16, fp->swap);
+	uint16_t vmaj, vmin;
+	memcpy(&vmaj, hdr + 4, 2);
+	memcpy(&vmin, hdr + 6, 2);
+	if (fp->swap) {
+		vmaj = __builtin_bswap16(vmaj);
+		vmin = __builtin_bswap16(vmin);
+	}
+	if (vmaj != 2 || vmin != 4) {
+		/* older versions swap caplen and len, others differ again: libpcap
+		 * knows them all (the fuzzer found both) */
+		munmap(m, (size_t)st.st_size);
+		fp->map = NULL;
+		return -1;
+	}
 	if (fp->snap == 0 || fp->snap > PCAP_MAX_CAPLEN)
 		fp->snap = PCAP_MAX_CAPLEN;
 	return 0;
