@@ -317,7 +317,10 @@ static int gen_convert(struct cg *cg, enum gs_type from, enum gs_type to, int x)
 static int gen_call(struct cg *cg, const struct sql_bexpr *e)
 {
 	int a[3] = { 0 };
-	for (uint32_t i = 0; i < e->nargs && i < 3; i++)
+	/* a regular expression's pattern is compiled once, in init: only the
+	 * subject is an expression to compute */
+	uint32_t nargs = e->fn == SQL_FN_STR_REGEX_MATCH ? 1 : e->nargs;
+	for (uint32_t i = 0; i < nargs && i < 3; i++)
 		if ((a[i] = gen(cg, e->args[i])) < 0)
 			return -1;
 	const struct sql_func *f = sql_func_at(e->fn);

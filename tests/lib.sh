@@ -29,6 +29,9 @@ GIGSH_ASAN=${GIGSH_ASAN:-0}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LC_ALL=C
+# Generated modules must compile without a warning: every query a test runs
+# is built with -Werror (gigsh reads GIGSH_WERROR; the compiler does not).
+export GIGSH_WERROR=1
 
 T_NAME=
 T_PASSED=0
