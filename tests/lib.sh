@@ -165,3 +165,31 @@ tshark_fields() {
 		-Y "$filter" -T fields -E separator='|' -E occurrence=a -E aggregator=';' \
 		"${args[@]}" 2>/dev/null
 }
+
+# netns_pair TAG: two network namespaces, $ns_a and $ns_b, joined by a veth
+# pair whose ends are called vethA and vethB, removed again when the script
+# exits.  Links stay down (the caller sets addresses and sysctls first, then
+# calls netns_up).  Returns 1, with the reason in $T_DIR/ip.err, when
+# namespaces cannot be made here.
+netns_pair() {
+	ns_a=gigsh-$1a-$$
+	ns_b=gigsh-$1b-$$
+	local va=g$1a$$ vb=g$1b$$
+	trap 'ip netns del "$ns_a" 2>/dev/null; ip netns del "$ns_b" 2>/dev/null; ip link del '"$va"' 2>/dev/null' EXIT
+	{ ip netns add "$ns_a" && ip netns add "$ns_b" &&
+		ip link add "$va" type veth peer name "$vb" &&
+		ip link set "$va" netns "$ns_a" && ip link set "$vb" netns "$ns_b" &&
+		ip -n "$ns_a" link set "$va" name vethA && ip -n "$ns_b" link set "$vb" name vethB; } \
+		2>"$T_DIR/ip.err"
+}
+
+# netns_up: bring vethA and vethB up and wait (5 s at most) for the carrier.
+netns_up() {
+	ip -n "$ns_a" link set vethA up && ip -n "$ns_b" link set vethB up || return 1
+	for _ in $(seq 50); do
+		ip -n "$ns_a" link show vethA | grep -q LOWER_UP &&
+			ip -n "$ns_b" link show vethB | grep -q LOWER_UP && return 0
+		sleep 0.1
+	done
+	return 0
+}

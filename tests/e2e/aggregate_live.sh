@@ -41,21 +41,7 @@ if [ ! -f "$capture" ]; then
 	t_end
 fi
 
-ns_a=gigsh-aa-$$
-ns_b=gigsh-ab-$$
-veth_a=gaa$$
-veth_b=gab$$
-cleanup() {
-	ip netns del "$ns_a" 2>/dev/null
-	ip netns del "$ns_b" 2>/dev/null
-	ip link del "$veth_a" 2>/dev/null
-}
-trap cleanup EXIT
-if ! { ip netns add "$ns_a" && ip netns add "$ns_b" &&
-	ip link add "$veth_a" type veth peer name "$veth_b" &&
-	ip link set "$veth_a" netns "$ns_a" && ip link set "$veth_b" netns "$ns_b" &&
-	ip -n "$ns_a" link set "$veth_a" name vethA && ip -n "$ns_b" link set "$veth_b" name vethB; } \
-	2>"$T_DIR/ip.err"; then
+if ! netns_pair r; then
 	skip replay "cannot create network namespaces here: $(head -n 1 "$T_DIR/ip.err")"
 	t_end
 fi
@@ -63,11 +49,7 @@ for ns in "$ns_a" "$ns_b"; do
 	ip netns exec "$ns" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 \
 		net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1
 done
-ip -n "$ns_a" link set vethA up && ip -n "$ns_b" link set vethB up
-for _ in $(seq 50); do
-	ip -n "$ns_a" link show vethA | grep -q LOWER_UP && ip -n "$ns_b" link show vethB | grep -q LOWER_UP && break
-	sleep 0.1
-done
+netns_up
 
 q="SELECT srcIP, COUNT(*), SUM(len) FROM IPV4 GROUP BY srcIP"
 qt="SELECT tb, COUNT(*), SUM(len) FROM IPV4 GROUP BY time AS tb"

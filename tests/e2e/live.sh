@@ -20,33 +20,16 @@ for tool in ip ping; do
 	fi
 done
 
-ns_a=gigsh-a-$$
-ns_b=gigsh-b-$$
-veth_a=gsa$$
-veth_b=gsb$$
-cleanup() {
-	ip netns del "$ns_a" 2>/dev/null
-	ip netns del "$ns_b" 2>/dev/null
-	ip link del "$veth_a" 2>/dev/null
-}
-trap cleanup EXIT
-if ! { ip netns add "$ns_a" && ip netns add "$ns_b" &&
-	ip link add "$veth_a" type veth peer name "$veth_b" &&
-	ip link set "$veth_a" netns "$ns_a" && ip link set "$veth_b" netns "$ns_b" &&
-	ip -n "$ns_a" link set "$veth_a" name vethA && ip -n "$ns_b" link set "$veth_b" name vethB &&
+if ! { netns_pair l &&
 	ip -n "$ns_a" addr add 10.201.7.1/24 dev vethA && ip -n "$ns_b" addr add 10.201.7.2/24 dev vethB &&
-	ip -n "$ns_a" link set vethA up && ip -n "$ns_b" link set vethB up &&
-	ip -n "$ns_a" link set lo up && ip -n "$ns_b" link set lo up; } 2>"$T_DIR/ip.err"; then
+	ip -n "$ns_a" link set lo up && ip -n "$ns_b" link set lo up; } 2>>"$T_DIR/ip.err"; then
 	skip ping "cannot create network namespaces here: $(head -n 1 "$T_DIR/ip.err")"
 	t_end
 fi
 
 # The link is up and the neighbours known before gigsh listens: no ping
 # of the 5 may be lost to a late carrier or to address resolution.
-for _ in $(seq 50); do
-	ip -n "$ns_a" link show vethA | grep -q LOWER_UP && ip -n "$ns_b" link show vethB | grep -q LOWER_UP && break
-	sleep 0.1
-done
+netns_up
 timeout 10 ip netns exec "$ns_a" ping -c 1 -W 2 10.201.7.2 >/dev/null 2>&1
 
 q="SELECT srcIP, destIP, protocol FROM IPV4 WHERE protocol = 1"
