@@ -193,5 +193,7 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 
 /* Human-readable plan. */
 void eng_explain_plan(struct eng_ctx *e, const struct eng_plan *p, bool verbose, FILE *f);
+/* Append expression x over packet fields, as \explain writes it, to b. */
+void eng_expr_text(struct eng_buf *b, const struct sql_bexpr *x);
 
 #endif
