@@ -548,6 +548,9 @@ static enum sh_status meta_help(struct sh *sh, const char *arg, size_t len,
 		snprintf(head, sizeof head, "\\%s%s%s", meta_cmds[i].name,
 		         meta_cmds[i].usage[0] ? " " : "", meta_cmds[i].usage);
 		printf("  %-26s %s\n", head, meta_cmds[i].help);
+		if (meta_cmds[i].run == meta_explain)
+			printf("  %-26s %s\n", "\\explain run NAME...",
+			       "show how \\run would share one pass (its prefilter bits)");
 	}
 	printf("\nGSQL statements end with ';' and may span lines.\n");
 	return sh_flush_stdout(sh);
