@@ -19,6 +19,9 @@
  * starts without compiling anything, and a handful of bits costs a few
  * nanoseconds a packet next to the LFTA calls they save.
  *
+ * Queries over the same root stream (a query and another over its named
+ * stream) share one instance of that stream's LFTA.
+ *
  * The queries' LFTAs share one bounded ring; each record carries the index
  * of its query (a tag), and the HFTA thread (the caller) hands it to that
  * query's chain of operators and output.  Heartbeats are tagged too, so
@@ -199,6 +202,10 @@ struct set_query {
 	size_t nops;
 	struct eng_op_sink sink;
 	uint64_t need;                      /* prefilter bits its LFTA needs */
+	struct set_query *owner;            /* the query whose LFTA instance feeds this one:
+	                                       itself, or an earlier query of the set over
+	                                       the same root stream */
+	struct set_query *next_sharer;      /* the next query fed by the same LFTA */
 	bool *src_ok;                       /* per source: the query reads it */
 	uint64_t drops;                     /* its tuples lost in the ring */
 	bool stopped;                       /* its output wants no more */
@@ -259,7 +266,7 @@ static int set_on_packet(void *ctx, const struct cap_packet *p)
 			bits |= 1ull << k;
 	for (size_t i = 0; i < r->nq; i++) {
 		struct set_query *q = &r->q[i];
-		if ((bits & q->need) != q->need || !q->src_ok[r->cur_src])
+		if (q->owner != q || (bits & q->need) != q->need || !q->src_ok[r->cur_src])
 			continue;
 		if (q->lm->accept(q->lstate, p))
 			return 1;
@@ -272,7 +279,7 @@ static int set_on_tick(void *ctx, uint64_t ts_ns)
 	struct set_run *r = ctx;
 	for (size_t i = 0; i < r->nq; i++) {
 		struct set_query *q = &r->q[i];
-		if (q->src_ok[r->cur_src] && q->lm->heartbeat(q->lstate, ts_ns))
+		if (q->owner == q && q->src_ok[r->cur_src] && q->lm->heartbeat(q->lstate, ts_ns))
 			return 1;
 	}
 	return 0;
@@ -291,7 +298,8 @@ static void *set_lfta_thread(void *arg)
 		}
 	}
 	for (size_t i = 0; i < r->nq; i++)
-		r->q[i].lm->flush(r->q[i].lstate);
+		if (r->q[i].owner == &r->q[i])
+			r->q[i].lm->flush(r->q[i].lstate);
 	eng_ring_put_mark(r->ring, ENG_REC_EOS, 0);
 	return NULL;
 }
@@ -361,9 +369,24 @@ static int find_queries(struct eng_ctx *e, const char *const *names, size_t n,
 	return 0;
 }
 
-/* The prefilter bits each query needs. */
+/* Which LFTA instance feeds each query (queries over the same root stream
+ * share one), and the prefilter bits each instance needs. */
 static void build_prefilter(struct prefilter *pf, struct set_query *q, size_t n)
 {
+	for (size_t i = 0; i < n; i++) {
+		const struct eng_plan *root = q[i].chain[q[i].nchain - 1];
+		q[i].owner = &q[i];
+		q[i].next_sharer = NULL;
+		for (size_t j = 0; j < i; j++)
+			if (q[j].owner == &q[j] && q[j].chain[q[j].nchain - 1] == root) {
+				struct set_query *t = &q[j];
+				while (t->next_sharer)
+					t = t->next_sharer;
+				t->next_sharer = &q[i];
+				q[i].owner = &q[j];
+				break;
+			}
+	}
 	memset(pf, 0, sizeof *pf);
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < n; i++)
@@ -446,6 +469,9 @@ static int start_query(struct set_run *r, struct set_query *q, const struct eng_
 		sql_error_set(err, false, 0, "query %s: internal error: its root has no LFTA", q->name);
 		return -1;
 	}
+	q->run = r;
+	if (q->owner != q)
+		return 0;
 	gs_value *lparams = eng_run_bind_params(e, root, a, err);
 	if (!lparams) {
 		blame(err, q->name);
@@ -456,7 +482,6 @@ static int start_query(struct set_run *r, struct set_query *q, const struct eng_
 		sql_error_set(err, false, 0, "out of memory");
 		return -1;
 	}
-	q->run = r;
 	struct gs_lfta_sink lsink = { .ctx = q, .tuple = set_sink_tuple,
 	                              .heartbeat = set_sink_heartbeat };
 	if (q->lm->init(q->lstate, lparams, &lsink) != 0) {
@@ -479,14 +504,16 @@ static void record_set_stats(struct eng_ctx *e, const struct set_run *r)
 	for (size_t i = 0; i < r->nq; i++) {
 		const struct set_query *q = &r->q[i];
 		const struct gs_lfta_counters *c = q->lstate;
-		snprintf(rows[n].query, sizeof rows[n].query, "%s", q->chain[q->nchain - 1]->name);
-		rows[n].part = "LFTA";
-		rows[n].packets_in = c->packets_in;
-		rows[n].tuples_out = c->tuples_out;
-		rows[n].bytes_out = c->bytes_out;
-		rows[n].collisions = c->collisions;
-		rows[n].evictions = c->evictions;
-		n++;
+		if (q->owner == q) {
+			snprintf(rows[n].query, sizeof rows[n].query, "%s", q->chain[q->nchain - 1]->name);
+			rows[n].part = "LFTA";
+			rows[n].packets_in = c->packets_in;
+			rows[n].tuples_out = c->tuples_out;
+			rows[n].bytes_out = c->bytes_out;
+			rows[n].collisions = c->collisions;
+			rows[n].evictions = c->evictions;
+			n++;
+		}
 		for (size_t j = 0; j < q->nops; j++, n++) {
 			const struct eng_op *op = q->ops[j];
 			bool agg = op->vt->name[0] == 'a';
@@ -520,23 +547,22 @@ static void hfta_loop(struct set_run *r, bool *any_stopped)
 			return;
 		}
 		struct set_query *q = rec.tag < r->nq ? &r->q[rec.tag] : NULL;
-		int stop = 0;
-		if (q && !q->stopped) {
+		if (q && rec.kind == ENG_REC_TUPLE)
+			eng_ring_fix_strings(&rec, q->lm->out_types);
+		for (; q; q = q->next_sharer) {
+			if (q->stopped)
+				continue;
 			struct eng_op *head = q->ops[0];
-			if (rec.kind == ENG_REC_TUPLE) {
-				eng_ring_fix_strings(&rec, q->lm->out_types);
-				stop = head->vt->accept(head, rec.vals, rec.n);
-			} else {
-				stop = head->vt->heartbeat(head, rec.ts_ns);
+			int stop = rec.kind == ENG_REC_TUPLE ? head->vt->accept(head, rec.vals, rec.n)
+			                                     : head->vt->heartbeat(head, rec.ts_ns);
+			if (stop) {
+				/* the others still get what the LFTAs hold: drain to the end */
+				q->stopped = true;
+				*any_stopped = true;
+				r->e->cancel = 1;
 			}
 		}
 		eng_ring_release(r->ring);
-		if (stop) {
-			/* the others still get what the LFTAs hold: drain to the end */
-			q->stopped = true;
-			*any_stopped = true;
-			r->e->cancel = 1;
-		}
 	}
 }
 
@@ -629,14 +655,14 @@ int eng_run_set(struct eng_ctx *e, const char *const *names, size_t n,
 	record_set_stats(e, &r);
 	for (size_t i = 0; i < n; i++) {
 		const struct set_query *q = &r.q[i];
-		const struct gs_lfta_counters *c = q->lstate;
+		const struct gs_lfta_counters *c = q->owner->lstate;
 		struct eng_run_stats st = shared;
 		st.rows_out = q->sink.op.tuples_out;
 		st.lfta_tuples = c->tuples_out;
 		st.lfta_collisions = c->collisions;
 		st.lfta_evictions = c->evictions;
 		st.lfta_bytes = c->bytes_out;
-		st.ring_drops = q->drops;
+		st.ring_drops = q->owner->drops;
 		st.groups_open = q->sink.agg ? eng_op_aggregate_groups(q->sink.agg) : 0;
 		if (outs[i].end)
 			outs[i].end(outs[i].ctx, &st);
@@ -713,7 +739,9 @@ int eng_explain_set(struct eng_ctx *e, const char *const *names, size_t n, FILE 
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "\nQuery %s: its LFTA (%s) runs on packets with prefilter bits ", q[i].name,
 		        q[i].chain[q[i].nchain - 1]->name);
-		put_bits(f, q[i].need);
+		put_bits(f, q[i].owner->need);
+		if (q[i].owner != &q[i])
+			fprintf(f, "; one instance, shared with query %s", q[i].owner->name);
 		fprintf(f, "\n");
 		eng_explain_plan(e, q[i].chain[0], false, f);
 	}

@@ -8,7 +8,7 @@
 # 2. tshark is the oracle for the set's rows: the TCP selection row by row,
 #    the per-source packet counts of the IPV4 aggregation, the totals of the
 #    aggregation over it, the DNS and ICMP selections.
-# 3. \explain run shows the shared bit; the formats (aligned titles, the
+# 3. \explain run shows the shared bit and the shared LFTA; the formats (aligned titles, the
 #    CSV/JSON query column), gs_stats, a closed pipe, and bad sets (unknown,
 #    repeated, gs_stats, none) with their messages.
 . "$(dirname "$0")/../lib.sh"
@@ -146,7 +146,7 @@ gs -X "${R[@]}" "${DEFS[@]}" -c "\\explain run $NAMES"
 if gs_ok explain-run; then
 	if grep -q -E '^  bit [0-9]+ +\(destPort = 443\) +used by web websyn$' "$T_DIR/out" &&
 		grep -q -E '^  bit [0-9]+ +protocol TCP \(cap_is_tcp\) +used by web websyn$' "$T_DIR/out" &&
-		grep -q -E '^Query per10: its LFTA \(bysrc\) runs on packets with prefilter bits [0-9]+$' "$T_DIR/out"; then
+		grep -q -E '^Query per10: its LFTA \(bysrc\) runs on packets with prefilter bits [0-9]+; one instance, shared with query bysrc$' "$T_DIR/out"; then
 		ok explain-shared-bit
 	else
 		fail explain-shared-bit "$(head -n 20 "$T_DIR/out")"
@@ -181,6 +181,16 @@ web,LFTA
 bysrc,LFTA
 bysrc,HFTA aggregate
 per10,HFTA aggregate"
+fi
+
+# bysrc and per10 (over bysrc) share one instance of bysrc's LFTA
+gs -X -q --csv "${R[@]}" "${DEFS[@]}" -c '\run per10 bysrc' -c 'SELECT query, part FROM gs_stats'
+if gs_ok shared-lfta; then
+	check_eq shared-lfta "$(sed -n '/^query,part$/,$p' "$T_DIR/out")" "query,part
+bysrc,LFTA
+bysrc,HFTA aggregate
+per10,HFTA aggregate
+bysrc,HFTA aggregate"
 fi
 
 # a reader that goes away: gigsh ends cleanly (status 0, nothing on stderr)
