@@ -38,6 +38,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../capture/accessors.h"
 #include "engine_int.h"
 #include "op.h"
 #include "ring.h"
@@ -49,15 +50,53 @@
 
 /* ---- the prefilter -------------------------------------------------------- */
 
+/* The membership tests and integer field accessors of the schema, called
+ * inline (a switch over the rows of schema.def) rather than through the
+ * catalog's function pointers: they run for every bit of every packet. */
+enum {
+#define FIELD(proto, name, type, temporal, accessor, doc) PF_F_##accessor,
+#include "../capture/schema.def"
+	PF_NFIELDS
+};
+
+static inline int pf_member(int proto, const struct cap_packet *p)
+{
+	switch (proto) {
+#define PROTO(id, name, member, doc) case CAP_P_##id: return cap_is_##member(p);
+#include "../capture/schema.def"
+	default: return 0;
+	}
+}
+
+#define PF_READ_BOOL(acc) { uint32_t x; if (!cap_acc_##acc(p, &x)) return 0; v->u = x; return 1; }
+#define PF_READ_UINT(acc) PF_READ_BOOL(acc)
+#define PF_READ_IP(acc) PF_READ_BOOL(acc)
+#define PF_READ_INT(acc) { int32_t x; if (!cap_acc_##acc(p, &x)) return 0; v->i = x; return 1; }
+#define PF_READ_ULLONG(acc) { uint64_t x; if (!cap_acc_##acc(p, &x)) return 0; v->u = x; return 1; }
+#define PF_READ_LLONG(acc) { int64_t x; if (!cap_acc_##acc(p, &x)) return 0; v->i = x; return 1; }
+#define PF_READ_FLOAT(acc) return 0;
+#define PF_READ_IPV6(acc) return 0;
+#define PF_READ_STRING(acc) return 0;
+
+/* Field f of p when it is an integer (as the host getters store it): 1, or
+ * 0 when the packet lacks it. */
+static inline int pf_read(int f, const struct cap_packet *p, gs_value *v)
+{
+	switch (f) {
+#define FIELD(proto, name, type, temporal, accessor, doc) case PF_F_##accessor: PF_READ_##type(accessor)
+#include "../capture/schema.def"
+	default: return 0;
+	}
+}
+
+
 enum pf_kind { PF_PROTO, PF_CMP };
 
 /* One bit of the prefilter. */
 struct pf_bit {
 	enum pf_kind kind;
 	int proto;                          /* PF_PROTO: enum cap_proto */
-	int (*is_member)(const struct cap_packet *p);
 	int field;                          /* PF_CMP: field index, compared by op with val */
-	cap_getter get;
 	enum gs_type type;
 	int op;
 	gs_value val;
@@ -106,12 +145,11 @@ static bool simple_cmp(const struct sql_bexpr *c, struct pf_bit *b)
 	    !cmp_type_ok(f->type) || f->field < 0)
 		return false;
 	const struct cap_field *cf = cap_field_at((size_t)f->field);
-	if (!cf || cf->type != f->type)
+	if (!cf || cf->type != f->type || (size_t)f->field >= PF_NFIELDS)
 		return false;
 	memset(b, 0, sizeof *b);
 	b->kind = PF_CMP;
 	b->field = f->field;
-	b->get = cf->get;
 	b->type = f->type;
 	b->op = op;
 	b->val = k->val;
@@ -147,8 +185,7 @@ static int pf_add(struct prefilter *pf, const struct pf_bit *b)
 static void pf_collect(struct prefilter *pf, const struct eng_plan *root, int pass, uint64_t *need)
 {
 	if (pass == 0) {
-		struct pf_bit b = { .kind = PF_PROTO, .proto = root->proto,
-		                    .is_member = cap_proto_info((enum cap_proto)root->proto)->is_member };
+		struct pf_bit b = { .kind = PF_PROTO, .proto = root->proto };
 		int i = pf_add(pf, &b);
 		if (i >= 0)
 			*need |= 1ull << i;
@@ -167,9 +204,9 @@ static void pf_collect(struct prefilter *pf, const struct eng_plan *root, int pa
 static inline int pf_eval(const struct pf_bit *b, const struct cap_packet *p)
 {
 	if (b->kind == PF_PROTO)
-		return b->is_member(p);
+		return pf_member(b->proto, p);
 	gs_value v;
-	if (!b->get(p, &v))
+	if (!pf_read(b->field, p, &v))
 		return 0;
 	int c;
 	if (b->type == GS_INT || b->type == GS_LLONG)

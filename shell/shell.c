@@ -863,7 +863,7 @@ enum sh_status sh_run_set(struct sh *sh, const char *const *names, size_t n,
 	unsigned flags = 0;
 	struct sql_error err;
 	double t0;
-	int rc = -1, werr = 0;
+	int rc = -1, werr = 0, ferr;
 	bool oom = !so || !o;
 
 	if (g_sigint) {
@@ -907,12 +907,16 @@ enum sh_status sh_run_set(struct sh *sh, const char *const *names, size_t n,
 	g_running = 1;
 	rc = eng_run_set(sh->eng, names, n, o, &err);
 	g_running = 0;
-	for (size_t i = 0; i < n && !werr; i++)
-		werr = sh_printer_errno(so[i].pr);
+	/* The printers share one stream: once the reader has gone (EPIPE),
+	 * the others' writes may fail without an errno of their own. */
+	for (size_t i = 0; i < n && werr != EPIPE; i++)
+		if (sh_printer_errno(so[i].pr) && werr != EPIPE)
+			werr = sh_printer_errno(so[i].pr);
 	if (!werr && so[0].have_stats)
 		werr = print_kept(sh, so, n);
+	ferr = flush_out(sh);   /* also clears the stream's error flag */
 	if (!werr)
-		werr = flush_out(sh);
+		werr = ferr;
 	if (so[0].have_stats && !sh->quiet && !(werr == EPIPE && !sh->interactive))
 		print_set_stats(so, n);
 	if (rc != 0) {
