@@ -1207,7 +1207,8 @@ static int emit_hfta_agg(struct eng_plan *p, struct eng_buf *out, struct sql_err
 			"static int agg_closing(void *state, const gs_value *kp)\n"
 			"{\n"
 			"\tstruct agg_state *st = state;\n"
-			"\t(void)st;\n");
+			"\t(void)st;\n"
+			"\t(void)kp;\n");
 		eng_buf_put(out, clo.p ? clo.p : "", clo.len);
 		eng_buf_printf(out, "\treturn (int)t%d;\n}\n\n", clo_t);
 	}

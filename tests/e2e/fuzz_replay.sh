@@ -3,7 +3,8 @@
 # over their committed inputs (seeds and past crashes, tests/fuzz/corpus)
 # and over the project's own queries and the shared captures.  A target
 # aborts on what it checks (an error without a message, the two file
-# readers disagreeing, a string outside the captured bytes); under the
+# readers disagreeing, a string outside the captured bytes, a generated
+# module that does not compile without a warning or load); under the
 # sanitizer build any memory error is a report.  tests/fuzz/run fuzzes.
 . "$(dirname "$0")/../lib.sh"
 t_begin fuzz_replay
@@ -31,6 +32,8 @@ replay() {
 
 replay decode decode "$repo/tests/fuzz/corpus/decode"
 replay parse parse "$repo/tests/fuzz/corpus/parse" "$repo/tests/data"
+# each input compiles and loads a module (-Werror, no cache)
+replay codegen codegen "$repo/tests/fuzz/corpus/codegen"
 crafted=$T_DIR/crafted
 mkdir -p "$crafted"
 for sc in basic vlan ipv6ext frag4 trunc badihl empty nsec raw null sll; do

@@ -528,7 +528,7 @@ static void bool_expr(struct gen *g)
 		/* a regular expression: HFTA only */
 		static const char *const re[] = {
 			"^GET", "a|b", "[0-9]+", "x{2,3}", "(ab)*c", "\\.", "''", "[[:alpha:]]+", "\"",
-			"%s%n", "*/", "?\?=", "$", "^$", ".", "\\\\", "[^'']", "\n",
+			"%s%n", "/\\*.*\\*/", "[?][?]=", "$", "^$", ".", "\\\\", "[^'']", "\n",
 		};
 		if (g->agg && !g->group)
 			g->need_hfta = true;
@@ -678,9 +678,9 @@ static enum gs_type any_type(struct gen *g)
 	return ts[pick(g, sizeof ts / sizeof ts[0])];
 }
 
-static void alias(struct gen *g)
+static void alias(struct gen *g, bool always)
 {
-	if (pick(g, 3) == 0)
+	if (pick(g, 3) == 0 && !always)
 		return;
 	char nm[72];
 	fresh_name(g, nm, sizeof nm);
@@ -825,7 +825,9 @@ static bool generate(struct gen *g, char *text, size_t *textlen)
 	g->proto = (int)pick(g, CAP_NPROTOS);
 	g->agg = pick(g, 2);
 	const char *pname = cap_proto_info((enum cap_proto)g->proto)->name;
-	bool with_iface = pick(g, 6) == 0;
+	bool with_iface = pick(g, 6) == 1;
+	/* a named stream needs distinct column names: then every item has one */
+	bool qname = pick(g, 4) == 1;
 	char var[72] = "";
 	if (pick(g, 3) == 0)
 		fresh_name(g, var, sizeof var);
@@ -847,7 +849,8 @@ static bool generate(struct gen *g, char *text, size_t *textlen)
 	bool temporal = false, patterns = false, closing = false;
 	if (g->agg) {
 		group_by(g, &temporal, &patterns);
-		g->super_ok = !patterns && pick(g, 3) == 0;
+		closing = temporal && !patterns && pick(g, 4) == 0;
+		g->super_ok = !patterns && !closing && pick(g, 3) == 0;
 		g->group = true;
 		if (g->super_ok && g->ngb && pick(g, 2)) {
 			kw(g, "SUPERGROUP");
@@ -857,9 +860,7 @@ static bool generate(struct gen *g, char *text, size_t *textlen)
 			kw(g, "HAVING");
 			expr(g, GS_BOOL);
 		}
-		if (temporal && !patterns && pick(g, 4) == 0) {
-			closing = true;
-			g->super_ok = false;
+		if (closing) {
 			kw(g, "CLOSING_WHEN");
 			expr(g, GS_BOOL);
 		}
@@ -872,12 +873,11 @@ static bool generate(struct gen *g, char *text, size_t *textlen)
 		return false;
 	memcpy(tail, q, tail_len);
 	g->len = 0;
-	(void)closing;
 
 	/* select list */
 	kw(g, "SELECT");
 	unsigned k = 1 + pick(g, 5);
-	bool star = !g->agg && pick(g, 8) == 0;
+	bool star = !g->agg && !qname && pick(g, 8) == 0;
 	for (unsigned i = 0; i < k && !g->full; i++) {
 		if (i)
 			put(g, ",", 1);
@@ -885,8 +885,15 @@ static bool generate(struct gen *g, char *text, size_t *textlen)
 			put(g, " *", 2);
 			continue;
 		}
-		expr(g, any_type(g));
-		alias(g);
+		if (i == 0 && g->agg && !g->ngb) {
+			/* no GROUP BY: an aggregate makes it an aggregation */
+			bool so = g->super_ok;
+			g->super_ok = false;
+			aggregate(g, GS_ULLONG);
+			g->super_ok = so;
+		} else
+			expr(g, any_type(g));
+		alias(g, qname);
 	}
 	put(g, tail, tail_len);
 	free(tail);
@@ -896,7 +903,7 @@ static bool generate(struct gen *g, char *text, size_t *textlen)
 	/* DEFINE and PARAM blocks */
 	size_t n = 0;
 #define EMIT(...) (n += (size_t)snprintf(text + n, n < MAXQ ? MAXQ - n : 0, __VA_ARGS__))
-	bool slots = pick(g, 4) == 0, qname = pick(g, 4) == 0;
+	bool slots = pick(g, 4) == 1;
 	int sel = g->need_hfta ? 1 : (int)pick(g, 5) - 2; /* 1 true, 0 false, <0 none */
 	if (g->ndefs || slots || qname || sel >= 0) {
 		EMIT("%s {", pick(g, 2) ? "DEFINE" : "define");
@@ -924,8 +931,8 @@ static bool generate(struct gen *g, char *text, size_t *textlen)
 			EMIT(" %s %s;", pick(g, 2) ? "aggregate_slots" : "AGGREGATE_SLOTS", sv[pick(g, 6)]);
 		}
 		if (sel >= 0) {
-			static const char *const tv[] = { "'true'", "'1'", "true", "'yes'" };
-			static const char *const fv[] = { "'false'", "'0'", "false", "0" };
+			static const char *const tv[] = { "'true'", "'1'", "yes", "'TRUE'" };
+			static const char *const fv[] = { "'false'", "'0'", "'FALSE'", "0" };
 			EMIT(" select_lfta %s;", sel ? tv[pick(g, 4)] : fv[pick(g, 4)]);
 		}
 		if (qname) {
