@@ -260,6 +260,10 @@ static int gen_binary(struct cg *cg, const struct sql_bexpr *e)
 		return new_tmp(cg, t, "(uint64_t)(t%d || t%d)", a, b);
 	case SQL_OP_EQ: case SQL_OP_NE: case SQL_OP_LT:
 	case SQL_OP_GT: case SQL_OP_LE: case SQL_OP_GE:
+		/* x < x (one field on both sides shares its temp): compare with a
+		 * copy, or the compiler warns of a self-comparison */
+		if (a == b && (b = new_tmp(cg, at, "t%d", a)) < 0)
+			return -1;
 		cmp_expr(c, sizeof c, at, e->op, a, b);
 		return new_tmp(cg, t, "%s", c);
 	case SQL_OP_ADD: case SQL_OP_SUB: case SQL_OP_MUL: {
