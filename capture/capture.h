@@ -28,7 +28,9 @@
  * decoded part.  Never reads outside [data, data+caplen).  Returns 0 when at
  * least the link layer was understood, -1 when the packet is malformed or
  * truncated before a network header (it still counts as a packet: ETH-level
- * fields such as time and len remain valid). */
+ * fields such as time and len remain valid).  p->cut is set, whatever the
+ * result, when the capture ends inside a link, network or fixed transport
+ * header that the packet has on the wire. */
 int cap_decode(struct cap_packet *p);
 
 /* True if gigsh can decode this libpcap DLT. */
@@ -96,12 +98,13 @@ struct cap_source;
  * reports (pcap_stats); *_valid is false where it reports nothing. */
 struct cap_stats {
 	uint64_t packets_seen;      /* packets handed to the run-time system */
-	uint64_t packets_malformed; /* cap_decode() said malformed/truncated */
+	uint64_t packets_malformed; /* cap_decode() said malformed, and not cut */
 	uint64_t bytes_seen;
 	uint64_t os_received;       /* ps_recv */
 	uint64_t os_dropped;        /* ps_drop: dropped by kernel */
 	uint64_t os_ifdropped;      /* ps_ifdrop: dropped by interface */
 	bool os_valid;
+	uint64_t packets_truncated; /* headers cut by the snap length (packet.cut) */
 };
 
 /* Called for every packet (already decoded).  Return 0 to go on, non-zero

@@ -104,8 +104,10 @@ static int deliver(struct cap_source *s, struct file_priv *fp, struct cap_packet
 		return 1;
 	s->st.packets_seen++;
 	s->st.bytes_seen += p->len;
-	if (cap_decode(p) < 0)
+	if (cap_decode(p) < 0 && !p->cut)
 		s->st.packets_malformed++;
+	if (p->cut)
+		s->st.packets_truncated++;
 	return pkt && pkt(ctx, p) != 0;
 }
 

@@ -67,8 +67,10 @@ static void live_packet(u_char *user, const struct pcap_pkthdr *h, const u_char 
 	p.linktype = s->linktype;
 	s->st.packets_seen++;
 	s->st.bytes_seen += p.len;
-	if (cap_decode(&p) < 0)
+	if (cap_decode(&p) < 0 && !p.cut)
 		s->st.packets_malformed++;
+	if (p.cut)
+		s->st.packets_truncated++;
 	if (lp->pkt && lp->pkt(lp->ctx, &p) != 0) {
 		lp->quit = 1;
 		pcap_breakloop(lp->pc);

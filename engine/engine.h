@@ -34,7 +34,7 @@ struct eng_run_stats {
 	uint64_t rows_out;          /* rows given to eng_output.row */
 	uint64_t packets_seen;      /* over all sources */
 	uint64_t bytes_seen;        /* wire bytes of those packets */
-	uint64_t packets_malformed;
+	uint64_t packets_malformed; /* headers that make no sense (not cut) */
 	uint64_t os_received, os_dropped, os_ifdropped;
 	bool os_valid;              /* a live source reported OS counts */
 	uint64_t lfta_tuples;       /* tuples the LFTAs emitted */
@@ -47,6 +47,8 @@ struct eng_run_stats {
 	uint64_t lfta_collisions;   /* LFTA aggregation table collisions */
 	uint64_t lfta_evictions;    /* partial groups evicted early */
 	uint64_t lfta_bytes;        /* bytes of tuples the LFTA emitted */
+	uint64_t packets_truncated; /* headers cut by the snap length (not in
+	                               packets_malformed) */
 };
 
 /* Where results go.  Callbacks run on the engine's HFTA thread, one at a

@@ -80,6 +80,7 @@ static void source_counters(struct run *r, struct eng_run_stats *st, size_t upto
 		st->packets_seen += cs.packets_seen;
 		st->bytes_seen += cs.bytes_seen;
 		st->packets_malformed += cs.packets_malformed;
+		st->packets_truncated += cs.packets_truncated;
 		if (cs.os_valid) {
 			st->os_valid = true;
 			st->os_received += cs.os_received;

@@ -118,10 +118,10 @@ static void print_stats(const struct eng_run_stats *st)
 		fprintf(stderr, "%" PRIu64 " packet%s dropped by interface\n",
 		        st->os_ifdropped, plural(st->os_ifdropped));
 	}
-	fprintf(stderr, "gigsh: %" PRIu64 " packet%s seen, %" PRIu64
-	        " malformed or truncated, %" PRIu64 " tuple%s from LFTA, %" PRIu64 " row%s",
+	fprintf(stderr, "gigsh: %" PRIu64 " packet%s seen, %" PRIu64 " malformed, %" PRIu64
+	        " truncated, %" PRIu64 " tuple%s from LFTA, %" PRIu64 " row%s",
 	        st->packets_seen, plural(st->packets_seen), st->packets_malformed,
-	        st->lfta_tuples, plural(st->lfta_tuples), st->rows_out, plural(st->rows_out));
+	        st->packets_truncated, st->lfta_tuples, plural(st->lfta_tuples), st->rows_out, plural(st->rows_out));
 	if (st->ring_drops)
 		fprintf(stderr, ", %" PRIu64 " tuple%s lost between LFTA and HFTA",
 		        st->ring_drops, plural(st->ring_drops));
