@@ -140,15 +140,23 @@ static int map_run(struct cap_source *s, cap_packet_fn pkt, cap_tick_fn tick, vo
 		uint32_t sec = rd32(h, fp->swap), frac = rd32(h + 4, fp->swap);
 		uint32_t caplen = rd32(h + 8, fp->swap), len = rd32(h + 12, fp->swap);
 		left -= 16;
+		/* libpcap's messages: a length over the maximum is compared with
+		 * the snapshot length first; a record longer than the snapshot
+		 * length has its first snap bytes read before the rest. */
 		if (caplen > PCAP_MAX_CAPLEN) {
-			snprintf(msg, sizeof msg, "invalid packet capture length %u, bigger than "
-			         "maximum of %u", caplen, PCAP_MAX_CAPLEN);
+			if (caplen > fp->snap)
+				snprintf(msg, sizeof msg, "invalid packet capture length %u, bigger "
+				         "than snaplen of %u", caplen, fp->snap);
+			else
+				snprintf(msg, sizeof msg, "invalid packet capture length %u, bigger "
+				         "than maximum of %u", caplen, PCAP_MAX_CAPLEN);
 			file_error(errbuf, fp->path, msg);
 			return -1;
 		}
 		if (caplen > left) {
 			snprintf(msg, sizeof msg, "truncated dump file; tried to read %u captured bytes, "
-			         "only got %zu", caplen, left);
+			         "only got %zu", caplen > fp->snap && left < fp->snap ? fp->snap : caplen,
+			         left);
 			file_error(errbuf, fp->path, msg);
 			return -1;
 		}
