@@ -165,7 +165,11 @@ static int map_run(struct cap_source *s, cap_packet_fn pkt, cap_tick_fn tick, vo
 		/* libpcap hands over no more than the snapshot length */
 		p.caplen = caplen > fp->snap ? fp->snap : caplen;
 		p.len = len;
-		p.ts_ns = (uint64_t)sec * NS_PER_SEC + (fp->nsec ? frac : (uint64_t)frac * 1000u);
+		/* as libpcap reads them: seconds unsigned (see file_run), the
+		 * fraction a signed 32-bit number (only a damaged file has one
+		 * of 2^31 or more) */
+		p.ts_ns = (uint64_t)sec * NS_PER_SEC +
+		          (uint64_t)((int64_t)(int32_t)frac * (fp->nsec ? 1 : 1000));
 		p.linktype = s->linktype;
 		fp->off += 16 + (size_t)caplen;
 		/* fetch the next record's header while this packet is worked on */
@@ -237,7 +241,9 @@ static int map_classic(struct file_priv *fp, const char *path)
 		fp->map = NULL;
 		return -1;
 	}
-	if (fp->snap == 0 || fp->snap > PCAP_MAX_CAPLEN)
+	/* libpcap keeps any snapshot length from 1 to INT_MAX, even one over
+	 * its maximum capture length */
+	if (fp->snap == 0 || fp->snap > INT32_MAX)
 		fp->snap = PCAP_MAX_CAPLEN;
 	return 0;
 }
@@ -268,7 +274,13 @@ static int file_run(struct cap_source *s, cap_packet_fn pkt, cap_tick_fn tick, v
 		p.caplen = hdr->caplen;
 		p.len = hdr->len;
 		/* opened with nanosecond precision: tv_usec holds nanoseconds */
-		p.ts_ns = (uint64_t)hdr->ts.tv_sec * NS_PER_SEC + (uint64_t)hdr->ts.tv_usec;
+		/* A classic pcap file holds the seconds as 32 unsigned bits, which
+		 * libpcap sign-extends: a time after 2038 comes back negative.
+		 * The fraction may be negative too in a damaged file; either way
+		 * the sum is taken modulo 2^64, as the mapped reader takes it. */
+		uint64_t sec = hdr->ts.tv_sec < 0 ? (uint64_t)(uint32_t)hdr->ts.tv_sec
+		                                   : (uint64_t)hdr->ts.tv_sec;
+		p.ts_ns = sec * NS_PER_SEC + (uint64_t)hdr->ts.tv_usec;
 		p.linktype = s->linktype;
 		if (deliver(s, fp, &p, pkt, tick, ctx) != 0)
 			return 0;

@@ -37,26 +37,44 @@ for sc in basic vlan ipv6ext frag4 trunc nsec raw null sll; do
 	compare "crafted/$sc" "$(mk "$sc" "$sc.pcap")"
 done
 
-# Records longer than the file's snapshot length (100): libpcap reads the
-# first 100 bytes, then skips the rest, and words its errors after that
-# (the corruption sweep found the mapped reader saying otherwise).  Two
-# 54-byte packets; the second record's caplen (at byte 102) is replaced.
+# Damaged headers, each found by the corruption sweep to be read another
+# way by the mapped reader than by libpcap.  The base file: snapshot length
+# 100 (at byte 16), two 54-byte packets whose records start at bytes 24 and
+# 94 (seconds, fraction, caplen, len: 4 bytes each, little-endian).
 printf 'snaplen 100\ntcp src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2\ntcp src=10.0.0.1 dst=10.0.0.2 sport=3 dport=4\n' |
 	"$mkpcap" -d - "$T_DIR/snap100.pcap" || fail snap100 "mkpcap failed"
-# snap_case NAME CAPLEN EXTRA: the file with the second caplen set to
-# CAPLEN (little-endian) and EXTRA bytes appended.
-snap_case() {
-	local f=$T_DIR/$1.pcap
+# patched NAME EXTRA OFFSET=VALUE...: the base file with the 32-bit words
+# at OFFSETs replaced by VALUEs and EXTRA zero bytes appended, compared.
+patched() {
+	local name=$1 f=$T_DIR/$1.pcap extra=$2 kv off v
+	shift 2
 	cp "$T_DIR/snap100.pcap" "$f"
-	printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($2 & 255)) $(($2 >> 8 & 255)) \
-		$(($2 >> 16 & 255)) $(($2 >> 24 & 255)))" | dd of="$f" bs=1 seek=102 conv=notrunc status=none
-	head -c "$3" /dev/zero >>"$f"
-	compare "snaplen/$1" "$f"
+	for kv in "$@"; do
+		off=${kv%=*} v=${kv#*=}
+		printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((v & 255)) $((v >> 8 & 255)) \
+			$((v >> 16 & 255)) $((v >> 24 & 255)))" | dd of="$f" bs=1 seek="$off" conv=notrunc status=none
+	done
+	head -c "$extra" /dev/zero >>"$f"
+	compare "damaged/$name" "$f"
 }
-snap_case over-maximum 300000 0      # "bigger than snaplen of 100"
-snap_case cut-in-snap 5000 0         # "tried to read 100 ..., only got 54"
-snap_case cut-after-snap 5000 100    # "tried to read 5000 ..., only got 154"
-snap_case skipped-rest 150 96        # read: 100 bytes kept, 50 skipped
+# Records longer than the snapshot length: libpcap reads the first 100
+# bytes, then skips the rest, and words its errors after that.
+patched over-maximum 0 102=300000       # "bigger than snaplen of 100"
+patched cut-in-snap 0 102=5000          # "tried to read 100 ..., only got 54"
+patched cut-after-snap 100 102=5000     # "tried to read 5000 ..., only got 154"
+patched skipped-rest 96 102=150         # read: 100 bytes kept, 50 skipped
+# A snapshot length over 262144 is kept (up to INT_MAX): a caplen over
+# 262144 but within it is "bigger than maximum of 262144".
+patched big-snaplen 0 16=300000 102=270000
+patched huge-snaplen 0 16=0x90000000 102=270000
+# Seconds of 2^31 or more (after 2038: libpcap sign-extends them) and a
+# fraction of 2^31 or more (libpcap reads it signed).
+patched seconds-2040 0 24=0x83000000 94=0xfffffff0
+# ... which tshark reads as unsigned too (2039 and 2106).
+gs -q -r "$T_DIR/seconds-2040.pcap" --csv -t -c "SELECT time FROM ETH"
+check_eq damaged/seconds-2040:tshark "$(cat "$T_DIR/out")" \
+	"$(tshark -n -r "$T_DIR/seconds-2040.pcap" -T fields -e frame.time_epoch 2>/dev/null | cut -d. -f1)"
+patched fraction-over 0 28=0x80000001 98=0xffffffff
 if have_pcaps shared; then
 	while IFS= read -r f; do
 		compare "${f#"$pcaps"/}" "$f"
