@@ -93,11 +93,24 @@ struct eng_config {
 	bool werror;                /* treat compiler warnings in modules as errors */
 	bool use_bpf;               /* install a BPF filter on live sources */
 	size_t buffer_bytes;        /* kernel capture buffer of live sources (-B); 0: default */
+	/* Never build or load a module while the process is root (real or
+	 * effective uid 0) or holds any capability: gigsh -Z sets it, so that
+	 * a failed or forgotten drop cannot run generated code as root. */
+	bool modules_unprivileged;
 };
 
 /* Create an engine.  Returns NULL with errbuf (512 bytes) set. */
 struct eng_ctx *eng_create(const struct eng_config *cfg, char *errbuf);
 void eng_destroy(struct eng_ctx *e);
+
+/* Open every configured source now, and keep them open until eng_destroy:
+ * each query then reads them again (files from their first packet, live
+ * interfaces from the moment it starts) instead of opening them itself.
+ * gigsh -Z calls it before dropping root, so that the handles opened as
+ * root serve the whole session.  Without this call every query opens and
+ * closes its own sources.  Returns 0, or -1 with errbuf (512) set and
+ * nothing kept. */
+int eng_open_sources(struct eng_ctx *e, char *errbuf);
 
 /* Parse, analyze, plan and run every statement of text in order.  A query
  * with DEFINE { query_name 'x'; } is registered as stream x (and announced

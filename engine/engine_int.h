@@ -127,6 +127,7 @@ struct eng_module_cfg {
 	const char *cache_dir;  /* NULL: default; "" : no cache */
 	bool no_cache;
 	bool werror;
+	bool unprivileged;      /* refuse while root or holding capabilities (-Z) */
 };
 
 /* Build (or fetch from the cache) and load the module for plan p.
@@ -165,6 +166,7 @@ struct eng_ctx {
 	size_t nkept, capkept;
 	struct eng_stats_row *stats; /* the counters of the last run, per part */
 	size_t nstats;
+	struct cap_source **kept_srcs; /* after eng_open_sources: one per sources[i] */
 	struct eng_plan stats_plan;  /* the schema of gs_stats */
 	struct eng_stream stats_stream;
 };
@@ -183,6 +185,19 @@ struct eng_stream *eng_registry_find(struct eng_ctx *e, const char *name);
 void eng_registry_add(struct eng_ctx *e, struct eng_stream *s);
 void eng_registry_free(struct eng_ctx *e);
 struct sql_catalog eng_catalog(struct eng_ctx *e);
+
+/* ---- sources (sources.c) ------------------------------------------------------ */
+
+/* The sources root reads (all, or those FROM iface.PROTO names), into
+ * srcs (room for e->nsources): the kept ones rewound, else freshly opened.
+ * *live says one of them is a live interface.  Returns 0, or -1 with *err
+ * set (nothing left to release). */
+int eng_sources_acquire(struct eng_ctx *e, const struct eng_plan *root, struct cap_source **srcs,
+                        size_t *nsrc, bool *live, struct sql_error *err);
+/* The end of a run: closes the sources unless the engine keeps them. */
+void eng_sources_release(struct eng_ctx *e, struct cap_source **srcs, size_t nsrc);
+/* Close the kept sources (eng_destroy). */
+void eng_close_sources(struct eng_ctx *e);
 
 /* ---- running ------------------------------------------------------------------ */
 

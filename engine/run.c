@@ -239,12 +239,6 @@ static gs_value *bind_params(struct eng_ctx *e, const struct eng_plan *p, struct
 	return v;
 }
 
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
-}
-
 /* Build the HFTA operators of chain[0..n) (root last), ending in sink.
  * ops gets them root first; names[i] the query of ops[i]. */
 static int build_ops(struct eng_ctx *e, struct eng_plan **chain, size_t n, struct eng_module *mods,
@@ -439,35 +433,10 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 		sql_error_set(err, false, 0, "out of memory");
 		goto out;
 	}
-	r.block = true;
-	for (size_t i = 0; i < e->nsources; i++) {
-		const struct eng_source_spec *sp = &e->sources[i];
-		const char *name = sp->kind == ENG_SRC_FILE ? base_name(sp->arg) : sp->arg;
-		if (root->iface && strcmp(root->iface, name) != 0)
-			continue;
-		char cerr[CAP_ERRBUF_SIZE] = "";
-		struct cap_source *s = sp->kind == ENG_SRC_FILE ? cap_open_file(sp->arg, cerr)
-		                                                : cap_open_live(sp->arg, NULL, e->cfg.buffer_bytes, cerr);
-		if (!s) {
-			sql_error_set(err, false, 0, "%s", cerr[0] ? cerr : "cannot open the packet source");
-			goto out;
-		}
-		if (sp->kind == ENG_SRC_LIVE)
-			r.block = false;
-		r.srcs[r.nsrc++] = s;
-	}
-	if (r.nsrc == 0) {
-		sql_error_set(err, true, root->an->q->from[0].pos, "no packet source is called \"%s\"",
-		              root->iface);
-		char list[200] = "";
-		size_t n = 0;
-		for (size_t i = 0; i < e->nsources && n < sizeof list; i++)
-			n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "",
-			                      e->sources[i].kind == ENG_SRC_FILE ? base_name(e->sources[i].arg)
-			                                                         : e->sources[i].arg);
-		snprintf(err->hint, sizeof err->hint, "the sources are: %s", list);
+	bool live;
+	if (eng_sources_acquire(e, root, r.srcs, &r.nsrc, &live, err) < 0)
 		goto out;
-	}
+	r.block = !live;
 
 	/* modules, root first */
 	uint64_t t0 = now_ns();
@@ -567,8 +536,7 @@ out:
 	}
 	for (size_t i = 0; i < nops; i++)
 		ops[i]->vt->destroy(ops[i]);
-	for (size_t i = 0; i < r.nsrc; i++)
-		cap_close(r.srcs[i]);
+	eng_sources_release(e, r.srcs, r.nsrc);
 	free(r.lstate);
 	eng_ring_free(r.ring);
 	for (size_t i = 0; i < nchain; i++)
