@@ -222,7 +222,7 @@ static void activate_error(char *errbuf, const char *iface, int rc, const char *
 	case PCAP_ERROR_PERM_DENIED:
 		what = "You don't have permission to capture on that device";
 		hint = "; run as root or give gigsh CAP_NET_RAW and CAP_NET_ADMIN"
-		       " (setcap cap_net_raw,cap_net_admin+eip gigsh)";
+		       " (setcap cap_net_raw,cap_net_admin+ep gigsh)";
 		break;
 	case PCAP_ERROR_PROMISC_PERM_DENIED:
 		what = "You don't have permission to capture in promiscuous mode on that device";
