@@ -10,6 +10,8 @@
 #     one session (the file is opened once, before the switch), through
 #     the mapped reader and through libpcap; the rows are tshark's; the
 #     module in the cache belongs to USER;
+#   - an -o |COMMAND is started after the switch, as the user;
+#   - run by an ordinary user, -Z naming another user is refused;
 #   - -Z nobody (home /nonexistent) works without a cache and says so;
 #   - a live capture over a veth pair between two network namespaces with
 #     -Z USER: the rows are the pings the test sends (5 requests, 5
@@ -112,6 +114,23 @@ if [ -n "$mods" ] && [ "$owners" == "$user" ] &&
 else
 	fail module-owned-by-user "modules: $mods" "owners: $owners" \
 		"$(ls -la "$home/.cache/gigsh/modules" 2>&1)"
+fi
+
+# -o |COMMAND starts after the switch: the command runs as the user.
+gs -Z "$user" -r "$pcap" -q -o "|id -u >$home/pipe-uid; cat >/dev/null" -c "$q"
+if gs_ok pipe-as-user; then
+	check_eq pipe-as-user "$(cat "$home/pipe-uid" 2>&1)" "$uid"
+fi
+
+# Not root: -Z may name only the user running gigsh.
+setpriv --reuid "$uid" --regid "$gid" --init-groups env -u XDG_CACHE_HOME HOME="$home" TMPDIR=/tmp \
+	timeout 60 "$gigsh" -Z root -c '\schema' >"$T_DIR/out" 2>"$T_DIR/err" </dev/null
+rc=$?
+if [ "$rc" -eq "$bad_opt_rc" ] && grep -q "gigsh: -Z root: only root can switch to another user" "$T_DIR/err" &&
+	[ ! -s "$T_DIR/out" ]; then
+	ok not-root-other-user
+else
+	fail not-root-other-user "status $rc; stderr:" "$(cat "$T_DIR/err")"
 fi
 
 # nobody's home is /nonexistent: no cache, said once, and the rows are right.
