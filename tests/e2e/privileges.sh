@@ -17,6 +17,8 @@
 #     -Z USER: the rows are the pings the test sends (5 requests, 5
 #     replies), and /proc/PID/status shows gigsh running as USER with no
 #     capability while it captures;
+#   - two live queries in one interactive session (through tmux) under -Z:
+#     the second sees only the pings sent after it started;
 #   - USER without capabilities cannot capture, and is told why;
 #   - a copy of gigsh given cap_net_raw,cap_net_admin with setcap (the copy
 #     lives under /tmp: the build tree may be mounted nosuid) captures as
@@ -229,6 +231,62 @@ if [ "$rc" -ne 0 ] && grep -q "vethB: You don't have permission to capture on th
 	ok user-without-caps-refused
 else
 	fail user-without-caps-refused "status $rc; stderr:" "$(cat "$T_DIR/err")"
+fi
+
+# Two live queries in one interactive session under -Z, driven through tmux:
+# the interface opened as root serves both, and the second sees only what
+# arrives after it starts (not the pings sent between the queries).
+if command -v tmux >/dev/null; then
+	sock=gigsh-priv-$$
+	tm() { timeout 10 tmux -L "$sock" -f /dev/null "$@"; }
+	pane() { tm capture-pane -p -t t 2>/dev/null; }
+	# prompts N SECONDS: true once the pane shows N prompts
+	prompts() {
+		local i
+		for ((i = 0; i < $2 * 10; i++)); do
+			[ "$(pane | grep -c '^gigsh=>')" -ge "$1" ] && return 0
+			sleep 0.1
+		done
+		return 1
+	}
+	# a final ';' would end a tmux command: it goes as a key code
+	type_query() { tm send-keys -t t -l "${1%;}"; tm send-keys -t t -H 3b; tm send-keys -t t Enter; }
+	printf '#!/bin/bash\nexport TERM=xterm\nip netns exec %q %q -X -Z %q -i vethB --csv -t -o %q\necho gigsh-exited-$?\nsleep 600\n' \
+		"$ns_b" "$gigsh" "$user" "$T_DIR/two.out" >"$T_DIR/run-two"
+	tm new-session -d -s t -x 150 -y 45 "bash '$T_DIR/run-two'"
+	pings() { timeout 20 ip netns exec "$ns_a" ping -c "$1" -i 0.2 -W 2 10.201.9.2 >>"$T_DIR/ping2" 2>&1; }
+	if prompts 1 20; then
+		type_query "$lq;"
+		sleep 3
+		pings 3; r1=$?
+		sleep 1
+		tm send-keys -t t C-c
+		prompts 2 20
+		pings 2; r2=$?   # between the queries: must not be seen
+		sleep 1
+		type_query "$lq;"
+		sleep 3
+		pings 4; r3=$?
+		sleep 1
+		tm send-keys -t t C-c
+		prompts 3 20
+		tm send-keys -t t -l '\q'
+		tm send-keys -t t Enter
+		for _ in $(seq 100); do pane | grep -q gigsh-exited && break; sleep 0.1; done
+		if [ "$r1$r2$r3" != 000 ]; then
+			fail live-two-queries "ping itself failed:" "$(cat "$T_DIR/ping2")"
+		else
+			want=$(for _ in 1 2 3 4 5 6 7; do echo "10.201.9.1,10.201.9.2,1"; echo "10.201.9.2,10.201.9.1,1"; done)
+			check_eq live-two-queries "$(cat "$T_DIR/two.out")
+$(pane | grep -o 'gigsh-exited-[0-9]*')" "$want
+gigsh-exited-0"
+		fi
+	else
+		fail live-two-queries "no prompt after 20 s:" "$(pane)"
+	fi
+	tm kill-server 2>/dev/null
+else
+	skip live-two-queries "tmux not installed"
 fi
 
 # ---- file capabilities ----------------------------------------------------------
