@@ -322,12 +322,16 @@ status_is setcap-Z-self-drops-caps "$uid" "$gid" 0000000000000000
 chmod 644 "$pcap"
 chmod 755 "$T_DIR"
 "${as_user[@]}" timeout 120 "$pdir/bin/gigsh-cap" -q -r "$pcap" --csv -t \
-	-c "SELECT destIP, srcIP FROM IPV4 WHERE srcIP <> destIP" >"$T_DIR/out" 2>"$T_DIR/err" </dev/null &
+	--no-cache -c "SELECT destIP, srcIP FROM IPV4 WHERE srcIP <> destIP" >"$T_DIR/out" 2>"$T_DIR/err" </dev/null &
 wpid=$!
 : >"$T_DIR/cc-caps"
 while kill -0 "$wpid" 2>/dev/null; do
-	for p in $(for n in cc gcc cc1 as ld collect2; do pgrep -x -u "$uid" "$n"; done); do
-		awk '$1 == "CapEff:" || $1 == "CapPrm:" { print $2 }' "/proc/$p/status" 2>/dev/null >>"$T_DIR/cc-caps"
+	for p in $(pgrep -u "$uid"); do
+		case $(cat "/proc/$p/comm" 2>/dev/null) in
+		cc|gcc|cc1|as|ld|collect2)
+			awk '$1 == "CapEff:" || $1 == "CapPrm:" { print $2 }' "/proc/$p/status" 2>/dev/null \
+				>>"$T_DIR/cc-caps" ;;
+		esac
 	done
 done
 wait "$wpid"
