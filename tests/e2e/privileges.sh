@@ -46,9 +46,17 @@ pdir=$(mktemp -d /tmp/gigsh-priv.XXXXXX) || { fail setup "mktemp failed"; t_end;
 chmod 755 "$pdir"
 home=$pdir/home
 cleanup() {
+	[ -n "${sock:-}" ] && timeout 10 tmux -L "$sock" kill-server 2>/dev/null
 	[ -n "${ns_a:-}" ] && ip netns del "$ns_a" 2>/dev/null
 	[ -n "${ns_b:-}" ] && ip netns del "$ns_b" 2>/dev/null
-	userdel "$user" 2>/dev/null
+	# userdel refuses while a process of the user is still ending
+	local i
+	for i in $(seq 50); do
+		getent passwd "$user" >/dev/null || break
+		userdel "$user" 2>/dev/null && break
+		sleep 0.1
+	done
+	getent passwd "$user" >/dev/null && userdel -f "$user" 2>/dev/null
 	rm -rf "$pdir"
 }
 trap cleanup EXIT
