@@ -194,6 +194,12 @@ struct sql_catalog eng_catalog(struct eng_ctx *e);
  * set (nothing left to release). */
 int eng_sources_acquire(struct eng_ctx *e, const struct eng_plan *root, struct cap_source **srcs,
                         size_t *nsrc, bool *live, struct sql_error *err);
+/* Source i of the configuration for a run (as eng_sources_acquire, one
+ * source), or NULL with *err set; give it back with eng_sources_release. */
+struct cap_source *eng_source_open(struct eng_ctx *e, size_t i, struct sql_error *err);
+/* The name FROM iface.PROTO matches for source i: the interface, or the
+ * file's base name. */
+const char *eng_source_name(const struct eng_ctx *e, size_t i);
 /* The end of a run: closes the sources unless the engine keeps them. */
 void eng_sources_release(struct eng_ctx *e, struct cap_source **srcs, size_t nsrc);
 /* Close the kept sources (eng_destroy). */
@@ -208,5 +214,7 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 
 /* Human-readable plan. */
 void eng_explain_plan(struct eng_ctx *e, const struct eng_plan *p, bool verbose, FILE *f);
+/* Append expression x over packet fields, as \explain writes it, to b. */
+void eng_expr_text(struct eng_buf *b, const struct sql_bexpr *x);
 
 #endif

@@ -71,6 +71,28 @@ void eng_close_sources(struct eng_ctx *e)
 	e->kept_srcs = NULL;
 }
 
+const char *eng_source_name(const struct eng_ctx *e, size_t i)
+{
+	return spec_name(&e->sources[i]);
+}
+
+struct cap_source *eng_source_open(struct eng_ctx *e, size_t i, struct sql_error *err)
+{
+	char cerr[CAP_ERRBUF_SIZE] = "";
+	struct cap_source *s;
+	if (e->kept_srcs) {
+		s = e->kept_srcs[i];
+		if (cap_rewind(s, cerr) < 0) {
+			sql_error_set(err, false, 0, "%s", cerr[0] ? cerr : "cannot read the packet source again");
+			return NULL;
+		}
+	} else if (!(s = open_spec(e, &e->sources[i], cerr))) {
+		sql_error_set(err, false, 0, "%s", cerr[0] ? cerr : "cannot open the packet source");
+		return NULL;
+	}
+	return s;
+}
+
 int eng_sources_acquire(struct eng_ctx *e, const struct eng_plan *root, struct cap_source **srcs,
                         size_t *nsrc, bool *live, struct sql_error *err)
 {
@@ -80,18 +102,8 @@ int eng_sources_acquire(struct eng_ctx *e, const struct eng_plan *root, struct c
 		const struct eng_source_spec *sp = &e->sources[i];
 		if (root->iface && strcmp(root->iface, spec_name(sp)) != 0)
 			continue;
-		char cerr[CAP_ERRBUF_SIZE] = "";
-		struct cap_source *s;
-		if (e->kept_srcs) {
-			s = e->kept_srcs[i];
-			if (cap_rewind(s, cerr) < 0) {
-				sql_error_set(err, false, 0, "%s", cerr[0] ? cerr : "cannot read the packet source again");
-				eng_sources_release(e, srcs, *nsrc);
-				*nsrc = 0;
-				return -1;
-			}
-		} else if (!(s = open_spec(e, sp, cerr))) {
-			sql_error_set(err, false, 0, "%s", cerr[0] ? cerr : "cannot open the packet source");
+		struct cap_source *s = eng_source_open(e, i, err);
+		if (!s) {
 			eng_sources_release(e, srcs, *nsrc);
 			*nsrc = 0;
 			return -1;

@@ -118,6 +118,17 @@ enum sh_status sh_run_describe(struct sh *sh, const char *name,
 enum sh_status sh_run_explain(struct sh *sh, const char *text, size_t len,
                               bool verbose, const struct sh_where *w);
 
+/* \run: the named queries names[0..n) together over one pass of the
+ * sources.  Aligned results are printed when the pass ends, one titled
+ * table per query in the order named; CSV and JSON rows as they come,
+ * with the query's name in a first column "query".  Statistics: the
+ * shared packet counters, then one line per query. */
+enum sh_status sh_run_set(struct sh *sh, const char *const *names, size_t n,
+                          const struct sh_where *w);
+/* \explain run: how those queries would share one pass (prefilter bits). */
+enum sh_status sh_run_explain_set(struct sh *sh, const char *const *names, size_t n,
+                                  const struct sh_where *w);
+
 /* Switch results to path ("|cmd" pipes into cmd), or back to stdout when
  * path is NULL.  Reports errors itself. */
 enum sh_status sh_set_output(struct sh *sh, const char *path,
