@@ -122,6 +122,8 @@ struct cap_source_ops {
 	int (*run)(struct cap_source *s, cap_packet_fn pkt, cap_tick_fn tick,
 	           void *ctx, volatile int *stop, char *errbuf);
 	void (*stats)(struct cap_source *s, struct cap_stats *st);
+	/* Make the next run start afresh: see cap_rewind. */
+	int (*rewind)(struct cap_source *s, char *errbuf);
 	void (*close)(struct cap_source *s);
 };
 
@@ -145,6 +147,13 @@ struct cap_source *cap_open_file(const char *path, char *errbuf);
  * tcpdump -B), 0 for libpcap's default. */
 struct cap_source *cap_open_live(const char *iface, const char *bpf, size_t buffer_bytes,
                                  char *errbuf);
+/* Make s ready for another run, with its counters at zero: a file is read
+ * again from its first packet (through the descriptor opened by
+ * cap_open_file, never by name); a live source delivers only the packets
+ * that arrive from now on (those the kernel kept while no run was reading
+ * are dropped, uncounted) and reports OS counts from now on.  Returns 0, or
+ * -1 with errbuf set. */
+int cap_rewind(struct cap_source *s, char *errbuf);
 void cap_close(struct cap_source *s);
 
 #endif

@@ -7,7 +7,9 @@
  * timeout and drains what is there with pcap_dispatch(), so it notices the
  * caller's stop flag within a poll period, and it ticks about once a second
  * of wall-clock time even when no packet arrives.  activate() failures
- * become the messages users know from tcpdump.
+ * become the messages users know from tcpdump.  A handle may serve several
+ * runs (gigsh -Z opens it once, as root): cap_rewind() makes the next run
+ * see only what arrives after it, with OS counts from then on.
  */
 #include <errno.h>
 #include <limits.h>
@@ -29,6 +31,10 @@
  * kernel's buffer up to LIVE_TIMEOUT_MS before we see it, and a heartbeat
  * must not claim a time that a later packet still predates. */
 #define LIVE_TICK_LAG_NS 500000000ull
+/* After a rewind, packets stamped before it are skipped for this long. */
+#define LIVE_REWIND_SKIP_NS 2000000000ull
+/* A rewind drains at most this many batches the kernel already holds. */
+#define LIVE_REWIND_DRAIN 10000
 
 struct live_priv {
 	pcap_t *pc;
@@ -40,6 +46,8 @@ struct live_priv {
 	void *ctx;
 	volatile int *stop;
 	int quit;                /* the packet callback asked to stop */
+	uint64_t since_ns;       /* after a rewind: packets stamped earlier are skipped */
+	struct pcap_stat base;   /* the OS counts at the last rewind */
 };
 
 static uint64_t wall_ns(void)
@@ -48,6 +56,16 @@ static uint64_t wall_ns(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+/* True for a short while after a rewind (the kernel hands a block of
+ * packets over at most LIVE_TIMEOUT_MS after its first one arrived).
+ * Bounded so that a wall clock set back cannot hide packets for long. */
+static int skipping(const struct live_priv *lp)
+{
+	uint64_t now = wall_ns();
+
+	return now >= lp->since_ns && now - lp->since_ns < LIVE_REWIND_SKIP_NS;
 }
 
 static void live_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
@@ -65,6 +83,8 @@ static void live_packet(u_char *user, const struct pcap_pkthdr *h, const u_char 
 	p.ts_ns = (uint64_t)h->ts.tv_sec * NS_PER_SEC +
 	          (uint64_t)h->ts.tv_usec * (lp->nano ? 1u : 1000u);
 	p.linktype = s->linktype;
+	if (p.ts_ns < lp->since_ns && skipping(lp))
+		return; /* waited in the kernel since before the rewind */
 	s->st.packets_seen++;
 	s->st.bytes_seen += p.len;
 	if (cap_decode(&p) < 0 && !p.cut)
@@ -137,11 +157,39 @@ static void live_stats(struct cap_source *s, struct cap_stats *st)
 	*st = s->st;
 	st->os_valid = false;
 	if (lp && lp->pc && pcap_stats(lp->pc, &ps) == 0) {
-		st->os_received = ps.ps_recv;
-		st->os_dropped = ps.ps_drop;
-		st->os_ifdropped = ps.ps_ifdrop;
+		/* unsigned differences: right across a wrap of the 32-bit counts */
+		st->os_received = (uint32_t)(ps.ps_recv - lp->base.ps_recv);
+		st->os_dropped = (uint32_t)(ps.ps_drop - lp->base.ps_drop);
+		st->os_ifdropped = (uint32_t)(ps.ps_ifdrop - lp->base.ps_ifdrop);
 		st->os_valid = true;
 	}
+}
+
+/* From now on: packets the kernel holds from before are skipped when they
+ * come out of the buffer (by their time stamp: the kernel may still hold
+ * them in a block it has not handed over yet), and the OS counts start
+ * from their values now. */
+static void discard_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	(void)user;
+	(void)h;
+	(void)bytes;
+}
+
+static int live_rewind(struct cap_source *s, char *errbuf)
+{
+	struct live_priv *lp = s->priv;
+
+	(void)errbuf;
+	lp->since_ns = wall_ns();
+	/* what is already there goes now (the handle is non-blocking) */
+	for (int i = 0; i < LIVE_REWIND_DRAIN; i++)
+		if (pcap_dispatch(lp->pc, -1, discard_packet, NULL) <= 0)
+			break;
+	memset(&s->st, 0, sizeof s->st);
+	if (pcap_stats(lp->pc, &lp->base) != 0)
+		memset(&lp->base, 0, sizeof lp->base);
+	return 0;
 }
 
 static void live_close(struct cap_source *s)
@@ -158,6 +206,7 @@ static const struct cap_source_ops live_ops = {
 	.kind = "pcap",
 	.run = live_run,
 	.stats = live_stats,
+	.rewind = live_rewind,
 	.close = live_close,
 };
 
@@ -175,7 +224,7 @@ static void activate_error(char *errbuf, const char *iface, int rc, const char *
 	case PCAP_ERROR_PERM_DENIED:
 		what = "You don't have permission to capture on that device";
 		hint = "; run as root or give gigsh CAP_NET_RAW and CAP_NET_ADMIN"
-		       " (setcap cap_net_raw,cap_net_admin+eip gigsh)";
+		       " (setcap cap_net_raw,cap_net_admin+ep gigsh)";
 		break;
 	case PCAP_ERROR_PROMISC_PERM_DENIED:
 		what = "You don't have permission to capture in promiscuous mode on that device";

@@ -95,11 +95,24 @@ struct eng_config {
 	bool werror;                /* treat compiler warnings in modules as errors */
 	bool use_bpf;               /* install a BPF filter on live sources */
 	size_t buffer_bytes;        /* kernel capture buffer of live sources (-B); 0: default */
+	/* Never build or load a module while the process is root (real or
+	 * effective uid 0) or holds any capability: gigsh -Z sets it, so that
+	 * a failed or forgotten drop cannot run generated code as root. */
+	bool modules_unprivileged;
 };
 
 /* Create an engine.  Returns NULL with errbuf (512 bytes) set. */
 struct eng_ctx *eng_create(const struct eng_config *cfg, char *errbuf);
 void eng_destroy(struct eng_ctx *e);
+
+/* Open every configured source now, and keep them open until eng_destroy:
+ * each query then reads them again (files from their first packet, live
+ * interfaces from the moment it starts) instead of opening them itself.
+ * gigsh -Z calls it before dropping root, so that the handles opened as
+ * root serve the whole session.  Without this call every query opens and
+ * closes its own sources.  Returns 0, or -1 with errbuf (512) set and
+ * nothing kept. */
+int eng_open_sources(struct eng_ctx *e, char *errbuf);
 
 /* Parse, analyze, plan and run every statement of text in order.  A query
  * with DEFINE { query_name 'x'; } is registered as stream x (and announced
@@ -109,6 +122,32 @@ void eng_destroy(struct eng_ctx *e);
  * Returns 0 otherwise. */
 int eng_exec(struct eng_ctx *e, const char *text, size_t len,
              const struct eng_output *out, struct sql_error *err);
+
+/* The most queries one pass runs (\run). */
+#define ENG_SET_MAX 64
+
+/* Run the named queries names[0..n) (streams defined with DEFINE {
+ * query_name 'x'; }, each possibly over other named streams) together over
+ * ONE pass of the configured sources: every packet is read and decoded
+ * once, a prefilter of the queries' protocols and simple conjuncts is
+ * evaluated once, and each query's LFTA runs on the packets that pass its
+ * part of it.  outs[i] gets query i's result (begin for every query before
+ * the first packet; rows as they come, from the calling thread; end with
+ * the shared packet counters and query i's own rows_out, lfta_tuples,
+ * ring_drops and groups_open).  The pass ends at the end of input or at
+ * eng_cancel(); when one output asks to stop, the sources are stopped and
+ * the other queries still get every row already produced.  Returns 0, or
+ * -1 with *err set (no position; messages name the query): an unknown or
+ * repeated name, a query over gs_stats, a module that does not build, a
+ * parameter without a value, or a source read error (after end() calls). */
+int eng_run_set(struct eng_ctx *e, const char *const *names, size_t n,
+                const struct eng_output *outs, struct sql_error *err);
+
+/* Write how eng_run_set would run names[0..n): the prefilter bits (what
+ * each tests, which queries use it), then each query's bits and plan.
+ * Returns 0, or -1 with *err set as eng_run_set. */
+int eng_explain_set(struct eng_ctx *e, const char *const *names, size_t n, FILE *f,
+                    struct sql_error *err);
 
 /* Write the plan of the query in text to f: the LFTA's predicates and
  * columns and where it runs, the HFTA's operators; with verbose, the

@@ -165,6 +165,11 @@ static void put_expr(struct eng_buf *b, const struct sql_bexpr *e, const struct 
 	}
 }
 
+void eng_expr_text(struct eng_buf *b, const struct sql_bexpr *x)
+{
+	put_expr(b, x, NULL);
+}
+
 static void line_expr(FILE *f, const char *label, const struct sql_bexpr *e, const struct names *nm)
 {
 	struct eng_buf b = { 0 };

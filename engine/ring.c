@@ -23,7 +23,7 @@ struct rec_hdr {
 	uint32_t size;   /* bytes, header included, multiple of 16 */
 	uint32_t kind;
 	uint32_t n;
-	uint32_t reserved;
+	uint32_t tag;    /* the producer's label (a query of a set) */
 	uint64_t ts_ns;
 	uint64_t reserved2;
 };
@@ -145,6 +145,12 @@ static void publish(struct eng_ring *r, uint64_t size, bool mark)
 int eng_ring_put_tuple(struct eng_ring *r, const gs_value *vals, uint32_t n,
                        const uint8_t *types, bool block)
 {
+	return eng_ring_put_tuple_tag(r, 0, vals, n, types, block);
+}
+
+int eng_ring_put_tuple_tag(struct eng_ring *r, uint32_t tag, const gs_value *vals, uint32_t n,
+                           const uint8_t *types, bool block)
+{
 	uint64_t strbytes = 0;
 	for (uint32_t i = 0; i < n; i++)
 		if (types[i] == GS_STRING)
@@ -166,6 +172,7 @@ int eng_ring_put_tuple(struct eng_ring *r, const gs_value *vals, uint32_t n,
 	h->size = (uint32_t)size;
 	h->kind = ENG_REC_TUPLE;
 	h->n = n;
+	h->tag = tag;
 	gs_value *v = (gs_value *)(p + HDR);
 	memcpy(v, vals, n * sizeof *v);
 	uint64_t so = HDR + (uint64_t)n * sizeof(gs_value);
@@ -183,6 +190,11 @@ int eng_ring_put_tuple(struct eng_ring *r, const gs_value *vals, uint32_t n,
 
 int eng_ring_put_mark(struct eng_ring *r, enum eng_rec_kind kind, uint64_t ts_ns)
 {
+	return eng_ring_put_mark_tag(r, 0, kind, ts_ns);
+}
+
+int eng_ring_put_mark_tag(struct eng_ring *r, uint32_t tag, enum eng_rec_kind kind, uint64_t ts_ns)
+{
 	int64_t off = reserve(r, HDR, true);
 	if (off < 0)
 		return -1;
@@ -190,6 +202,7 @@ int eng_ring_put_mark(struct eng_ring *r, enum eng_rec_kind kind, uint64_t ts_ns
 	h->size = HDR;
 	h->kind = kind;
 	h->n = 0;
+	h->tag = tag;
 	h->ts_ns = ts_ns;
 	publish(r, HDR, true);
 	return 0;
@@ -218,6 +231,7 @@ int eng_ring_get(struct eng_ring *r, struct eng_rec *rec)
 		rec->kind = (enum eng_rec_kind)h->kind;
 		rec->ts_ns = h->ts_ns;
 		rec->n = h->n;
+		rec->tag = h->tag;
 		rec->vals = (gs_value *)(p + HDR);
 		r->cur_size = h->size;
 		return 0;

@@ -25,6 +25,7 @@ struct eng_rec {
 	enum eng_rec_kind kind;
 	uint64_t ts_ns;     /* heartbeat time */
 	uint32_t n;         /* values of a tuple */
+	uint32_t tag;       /* as given to the *_tag producer calls, else 0 */
 	gs_value *vals;     /* valid until eng_ring_release() */
 };
 
@@ -40,6 +41,13 @@ int eng_ring_put_tuple(struct eng_ring *r, const gs_value *vals, uint32_t n,
 /* A heartbeat or end-of-stream mark; waits for room.  -1 if the consumer
  * has gone away. */
 int eng_ring_put_mark(struct eng_ring *r, enum eng_rec_kind kind, uint64_t ts_ns);
+/* The same with a tag the consumer reads back in eng_rec.tag (several
+ * producers' records sharing one ring from one thread, e.g. the queries of
+ * a one-pass set). */
+int eng_ring_put_tuple_tag(struct eng_ring *r, uint32_t tag, const gs_value *vals, uint32_t n,
+                           const uint8_t *types, bool block);
+int eng_ring_put_mark_tag(struct eng_ring *r, uint32_t tag, enum eng_rec_kind kind,
+                          uint64_t ts_ns);
 uint64_t eng_ring_drops(const struct eng_ring *r);
 
 /* Consumer.  Waits for the next record.  Returns 0 with *rec set. */

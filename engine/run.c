@@ -24,6 +24,7 @@
 #include "engine_int.h"
 #include "op.h"
 #include "ring.h"
+#include "run_int.h"
 
 #define RING_BYTES (8u << 20)
 #define MAX_CHAIN 32
@@ -126,20 +127,9 @@ static void *lfta_thread(void *arg)
 
 /* ---- the HFTA side ---------------------------------------------------------- */
 
-struct op_sink {
-	struct eng_op op;
-	const struct eng_output *out;
-	bool stopped;
-	bool aggregation;
-	uint64_t rows_in_bucket;    /* rows since the last bucket() */
-	uint64_t last_progress;     /* wall time of the last progress() */
-	struct run *run;
-	const struct eng_op *agg;   /* the last aggregation of the chain, or NULL */
-};
-
 static int sink_accept(struct eng_op *op, const gs_value *vals, uint32_t n)
 {
-	struct op_sink *s = (struct op_sink *)op;
+	struct eng_op_sink *s = (struct eng_op_sink *)op;
 	op->tuples_in++;
 	if (s->out->row(s->out->ctx, vals, n) != 0) {
 		s->stopped = true;
@@ -151,7 +141,7 @@ static int sink_accept(struct eng_op *op, const gs_value *vals, uint32_t n)
 }
 
 /* Counters so far, for progress displays. */
-static void snapshot(struct op_sink *s, struct eng_run_stats *st)
+static void snapshot(struct eng_op_sink *s, struct eng_run_stats *st)
 {
 	pthread_mutex_lock(&s->run->snap_mu);
 	*st = s->run->snap;
@@ -161,7 +151,7 @@ static void snapshot(struct op_sink *s, struct eng_run_stats *st)
 	st->groups_open = s->agg ? eng_op_aggregate_groups(s->agg) : 0;
 }
 
-static int end_bucket(struct op_sink *s)
+static int end_bucket(struct eng_op_sink *s)
 {
 	if (!s->aggregation || !s->rows_in_bucket || !s->out->bucket)
 		return 0;
@@ -173,14 +163,14 @@ static int end_bucket(struct op_sink *s)
  * aggregation has pushed the rows of the buckets it closed. */
 static int sink_heartbeat(struct eng_op *op, uint64_t ts_ns)
 {
-	struct op_sink *s = (struct op_sink *)op;
+	struct eng_op_sink *s = (struct eng_op_sink *)op;
 	(void)ts_ns;
 	if (end_bucket(s)) {
 		s->stopped = true;
 		return 1;
 	}
 	uint64_t now = now_ns();
-	if (s->out->progress && now - s->last_progress >= 1000000000u) {
+	if (s->out->progress && s->run && now - s->last_progress >= 1000000000u) {
 		struct eng_run_stats st;
 		snapshot(s, &st);
 		s->out->progress(s->out->ctx, &st);
@@ -191,7 +181,7 @@ static int sink_heartbeat(struct eng_op *op, uint64_t ts_ns)
 
 static int sink_flush(struct eng_op *op)
 {
-	struct op_sink *s = (struct op_sink *)op;
+	struct eng_op_sink *s = (struct eng_op_sink *)op;
 	if (end_bucket(s))
 		s->stopped = true;
 	return 0;
@@ -202,7 +192,7 @@ static void sink_destroy(struct eng_op *op)
 	(void)op;
 }
 
-static const struct eng_op_vt sink_vt = {
+const struct eng_op_vt eng_sink_vt = {
 	.name = "output",
 	.accept = sink_accept,
 	.heartbeat = sink_heartbeat,
@@ -210,9 +200,8 @@ static const struct eng_op_vt sink_vt = {
 	.destroy = sink_destroy,
 };
 
-/* Values for the parameters a plan declares, from \set. */
-static gs_value *bind_params(struct eng_ctx *e, const struct eng_plan *p, struct sql_arena *a,
-                             struct sql_error *err)
+gs_value *eng_run_bind_params(struct eng_ctx *e, const struct eng_plan *p, struct sql_arena *a,
+                              struct sql_error *err)
 {
 	const struct sql_analyzed *an = p->an;
 	gs_value *v = sql_arena_alloc(a, (an->nparams + 1) * sizeof *v);
@@ -240,23 +229,16 @@ static gs_value *bind_params(struct eng_ctx *e, const struct eng_plan *p, struct
 	return v;
 }
 
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
-}
-
-/* Build the HFTA operators of chain[0..n) (root last), ending in sink.
- * ops gets them root first; names[i] the query of ops[i]. */
-static int build_ops(struct eng_ctx *e, struct eng_plan **chain, size_t n, struct eng_module *mods,
-                     struct sql_arena *a, struct eng_op **ops, const char **names, size_t *nops,
-                     struct op_sink *sink, struct sql_error *err)
+int eng_run_build_ops(struct eng_ctx *e, struct eng_plan **chain, size_t n,
+                      struct eng_module *mods, struct sql_arena *a, struct eng_op **ops,
+                      const char **names, size_t *nops, struct eng_op_sink *sink,
+                      struct sql_error *err)
 {
 	char eb[512];
 	for (size_t i = n; i-- > 0;) {
 		if (!chain[i]->has_hfta)
 			continue;
-		gs_value *pv = bind_params(e, chain[i], a, err);
+		gs_value *pv = eng_run_bind_params(e, chain[i], a, err);
 		if (!pv)
 			return -1;
 		struct eng_op *op = chain[i]->is_agg ? eng_op_aggregate_new(mods[i].agg, pv, eb)
@@ -336,7 +318,7 @@ static int run_table(struct eng_ctx *e, struct eng_plan **chain, size_t nchain,
 	const char *names[MAX_CHAIN + 1];
 	size_t nops = 0;
 	struct run r = { .e = e };
-	struct op_sink sink = { .op = { .vt = &sink_vt }, .out = out, .run = &r,
+	struct eng_op_sink sink = { .op = { .vt = &eng_sink_vt }, .out = out, .run = &r,
 	                        .aggregation = chain[0]->is_agg };
 	struct eng_run_stats st = { 0 };
 	int rc = -1;
@@ -352,7 +334,7 @@ static int run_table(struct eng_ctx *e, struct eng_plan **chain, size_t nchain,
 			sql_error_set(err, false, 0, "%s", eb);
 			goto out;
 		}
-	if (build_ops(e, chain, nchain - 1, mods, a, ops, names, &nops, &sink, err) < 0)
+	if (eng_run_build_ops(e, chain, nchain - 1, mods, a, ops, names, &nops, &sink, err) < 0)
 		goto out;
 	announce(chain[0], out, false);
 	rc = 0;
@@ -421,7 +403,7 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 	memset(mods, 0, sizeof mods);
 	struct run r = { .e = e };
 	struct eng_run_stats st = { 0 };
-	struct op_sink sink = { .op = { .vt = &sink_vt }, .out = out, .run = &r,
+	struct eng_op_sink sink = { .op = { .vt = &eng_sink_vt }, .out = out, .run = &r,
 	                        .aggregation = p->is_agg };
 	char eb[512];
 	int rc = -1;
@@ -440,35 +422,10 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 		sql_error_set(err, false, 0, "out of memory");
 		goto out;
 	}
-	r.block = true;
-	for (size_t i = 0; i < e->nsources; i++) {
-		const struct eng_source_spec *sp = &e->sources[i];
-		const char *name = sp->kind == ENG_SRC_FILE ? base_name(sp->arg) : sp->arg;
-		if (root->iface && strcmp(root->iface, name) != 0)
-			continue;
-		char cerr[CAP_ERRBUF_SIZE] = "";
-		struct cap_source *s = sp->kind == ENG_SRC_FILE ? cap_open_file(sp->arg, cerr)
-		                                                : cap_open_live(sp->arg, NULL, e->cfg.buffer_bytes, cerr);
-		if (!s) {
-			sql_error_set(err, false, 0, "%s", cerr[0] ? cerr : "cannot open the packet source");
-			goto out;
-		}
-		if (sp->kind == ENG_SRC_LIVE)
-			r.block = false;
-		r.srcs[r.nsrc++] = s;
-	}
-	if (r.nsrc == 0) {
-		sql_error_set(err, true, root->an->q->from[0].pos, "no packet source is called \"%s\"",
-		              root->iface);
-		char list[200] = "";
-		size_t n = 0;
-		for (size_t i = 0; i < e->nsources && n < sizeof list; i++)
-			n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "",
-			                      e->sources[i].kind == ENG_SRC_FILE ? base_name(e->sources[i].arg)
-			                                                         : e->sources[i].arg);
-		snprintf(err->hint, sizeof err->hint, "the sources are: %s", list);
+	bool live;
+	if (eng_sources_acquire(e, root, r.srcs, &r.nsrc, &live, err) < 0)
 		goto out;
-	}
+	r.block = !live;
 
 	/* modules, root first */
 	uint64_t t0 = now_ns();
@@ -485,12 +442,12 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 
 	/* HFTA chain: root's select or aggregation (if any), then one per
 	 * downstream query */
-	if (build_ops(e, chain, nchain, mods, a, ops, names, &nops, &sink, err) < 0)
+	if (eng_run_build_ops(e, chain, nchain, mods, a, ops, names, &nops, &sink, err) < 0)
 		goto out;
 
 	/* LFTA instance */
 	r.lm = mods[nchain - 1].lfta;
-	gs_value *lparams = bind_params(e, root, a, err);
+	gs_value *lparams = eng_run_bind_params(e, root, a, err);
 	if (!lparams)
 		goto out;
 	r.lstate = calloc(1, r.lm->state_size);
@@ -568,8 +525,7 @@ out:
 	}
 	for (size_t i = 0; i < nops; i++)
 		ops[i]->vt->destroy(ops[i]);
-	for (size_t i = 0; i < r.nsrc; i++)
-		cap_close(r.srcs[i]);
+	eng_sources_release(e, r.srcs, r.nsrc);
 	free(r.lstate);
 	eng_ring_free(r.ring);
 	for (size_t i = 0; i < nchain; i++)

@@ -167,6 +167,64 @@ static enum sh_status meta_stats(struct sh *sh, const char *arg, size_t len,
 	return sh_run_statement(sh, q, sizeof q - 1, w);
 }
 
+/* The names of \run (and \explain run): blank-separated words, a final
+ * ';' dropped.  Returns how many (up to max), or -1 after reporting an
+ * error. */
+static int set_names(const char *arg, size_t len, char **names, int max, const char *cmd,
+                     const struct sh_where *w)
+{
+	bool oom = false;
+	int n = 0;
+	char *word;
+
+	while ((word = next_word(&arg, &len, &oom)) != NULL) {
+		size_t wl = strlen(word);
+
+		if (wl > 0 && word[wl - 1] == ';')
+			word[--wl] = '\0';
+		if (wl == 0) {
+			free(word);
+			continue;
+		}
+		if (n == max) {
+			sh_errorf(w, "%s: at most %d queries run in one pass", cmd, max);
+			free(word);
+			goto fail;
+		}
+		names[n++] = word;
+	}
+	if (oom) {
+		sh_errorf(w, "out of memory");
+		goto fail;
+	}
+	if (n == 0) {
+		sh_errorf(w, "%s: name the queries to run in one pass: %s NAME [NAME...]", cmd, cmd);
+		fprintf(stderr, "Define each first: DEFINE { query_name 'NAME'; } SELECT ...;\n");
+		return -1;
+	}
+	return n;
+fail:
+	while (n > 0)
+		free(names[--n]);
+	return -1;
+}
+
+/* \run NAME...: named queries together over one pass of the sources. */
+static enum sh_status meta_run(struct sh *sh, const char *arg, size_t len,
+                               const struct sh_where *w)
+{
+	char *names[ENG_SET_MAX];
+	int n = set_names(arg, len, names, ENG_SET_MAX, "\\run", w);
+	enum sh_status st;
+
+	if (n < 0)
+		return SH_ERROR;
+	st = sh_run_set(sh, (const char *const *)names, (size_t)n, w);
+	while (n > 0)
+		free(names[--n]);
+	return st;
+}
+
 static enum sh_status meta_explain(struct sh *sh, const char *arg, size_t len,
                                    const struct sh_where *w)
 {
@@ -194,6 +252,20 @@ static enum sh_status meta_explain(struct sh *sh, const char *arg, size_t len,
 	if (len == 0) {
 		sh_errorf(w, "\\explain: a query is required");
 		return SH_ERROR;
+	}
+	/* \explain run NAME...: no GSQL statement starts with "run" */
+	if (!verbose && len >= 3 && strncasecmp(arg, "run", 3) == 0 &&
+	    (len == 3 || isspace((unsigned char)arg[3]))) {
+		char *names[ENG_SET_MAX];
+		int n = set_names(arg + 3, len - 3, names, ENG_SET_MAX, "\\explain run", w);
+		enum sh_status st;
+
+		if (n < 0)
+			return SH_ERROR;
+		st = sh_run_explain_set(sh, (const char *const *)names, (size_t)n, w);
+		while (n > 0)
+			free(names[--n]);
+		return st;
 	}
 	return sh_run_explain(sh, arg, len, verbose, &qw);
 }
@@ -442,6 +514,8 @@ static const struct sh_meta meta_cmds[] = {
 	  "list the streams, or the fields of stream NAME", SH_ARG_STREAM, NULL, false },
 	{ "explain", meta_explain, "[verbose] QUERY",
 	  "show the plan of QUERY (verbose: with the LFTA's C)", SH_ARG_QUERY, NULL, true },
+	{ "run", meta_run, "NAME [NAME...]",
+	  "run named queries together over one pass of the packets", SH_ARG_STREAM, NULL, false },
 	{ "i", meta_include, "FILE", "run the commands in FILE", SH_ARG_FILE, NULL, false },
 	{ "o", meta_output, "[FILE]",
 	  "send results to FILE (|CMD: to a pipe), or back to stdout", SH_ARG_FILE, NULL, false },
@@ -474,6 +548,9 @@ static enum sh_status meta_help(struct sh *sh, const char *arg, size_t len,
 		snprintf(head, sizeof head, "\\%s%s%s", meta_cmds[i].name,
 		         meta_cmds[i].usage[0] ? " " : "", meta_cmds[i].usage);
 		printf("  %-26s %s\n", head, meta_cmds[i].help);
+		if (meta_cmds[i].run == meta_explain)
+			printf("  %-26s %s\n", "\\explain run NAME...",
+			       "show how \\run would share one pass (its prefilter bits)");
 	}
 	printf("\nGSQL statements end with ';' and may span lines.\n");
 	return sh_flush_stdout(sh);

@@ -695,6 +695,273 @@ enum sh_status sh_run_explain(struct sh *sh, const char *text, size_t len,
 	return rc != 0 ? SH_ERROR : SH_OK;
 }
 
+/* ---- one pass over several queries (\run) -------------------------------- */
+
+/* The eng_output of one query of a set.  Aligned results are kept in a
+ * temporary file and printed, titled, one after another when the pass
+ * ends (their columns differ, so their rows cannot share a table); CSV
+ * and JSON rows go out as they come, with the query's name as a first
+ * column "query". */
+struct set_out {
+	struct sh *sh;
+	const char *name;
+	struct sh_printer *pr;
+	FILE *tmp;                  /* aligned: the result so far */
+	int tmp_err;                /* the temporary file's write error */
+	gs_value *vals;             /* CSV/JSON: the query column, then the row */
+	uint32_t ncols;
+	uint64_t rows;
+	bool begun;
+	bool have_stats;
+	struct eng_run_stats st;
+};
+
+static int tmp_write(void *ctx, const char *buf, size_t len)
+{
+	struct set_out *so = ctx;
+
+	if (so->tmp_err)
+		return so->tmp_err;
+	if (fwrite(buf, 1, len, so->tmp) != len)
+		so->tmp_err = errno ? errno : EIO;
+	return so->tmp_err;
+}
+
+static int set_begin(void *ctx, const struct eng_column *cols, uint32_t ncols)
+{
+	struct set_out *so = ctx;
+	bool tagged = so->sh->fmt != SH_FMT_ALIGNED;
+	uint32_t n = ncols + (tagged ? 1 : 0);
+	struct sh_column *sc = calloc(n ? n : 1, sizeof *sc);
+	int rc;
+
+	if (!sc)
+		return 1;
+	if (tagged) {
+		sc[0].name = "query";
+		sc[0].type = GS_STRING;
+		so->vals = calloc(n, sizeof *so->vals);
+		if (!so->vals) {
+			free(sc);
+			return 1;
+		}
+		so->vals[0].s.p = (const uint8_t *)so->name;
+		so->vals[0].s.len = (uint32_t)strlen(so->name);
+	}
+	for (uint32_t i = 0; i < ncols; i++) {
+		sc[i + (tagged ? 1 : 0)].name = cols[i].name;
+		sc[i + (tagged ? 1 : 0)].type = cols[i].type;
+	}
+	so->ncols = ncols;
+	so->begun = true;
+	rc = sh_printer_begin(so->pr, sc, n);
+	free(sc);
+	return rc != 0;
+}
+
+static int set_row(void *ctx, const gs_value *vals, uint32_t ncols)
+{
+	struct set_out *so = ctx;
+	int rc;
+
+	if (so->vals) {
+		uint32_t n = ncols < so->ncols ? ncols : so->ncols;
+
+		memcpy(so->vals + 1, vals, n * sizeof *vals);
+		rc = sh_printer_row(so->pr, so->vals, n + 1);
+	} else {
+		rc = sh_printer_row(so->pr, vals, ncols);
+	}
+	if (rc != 0)
+		return 1;
+	so->rows++;
+	return 0;
+}
+
+static int set_bucket(void *ctx)
+{
+	struct set_out *so = ctx;
+
+	return so->tmp ? 0 : sh_printer_flush(so->pr) != 0;
+}
+
+static void set_end(void *ctx, const struct eng_run_stats *st)
+{
+	struct set_out *so = ctx;
+
+	if (st) {
+		so->st = *st;
+		so->have_stats = true;
+	}
+	if (so->begun)
+		sh_printer_end(so->pr, so->rows);
+	so->begun = false;
+}
+
+/* Copy the aligned results, titled, to the output.  Returns 0 or an
+ * errno. */
+static int print_kept(struct sh *sh, struct set_out *so, size_t n)
+{
+	char buf[65536];
+
+	for (size_t i = 0; i < n; i++) {
+		size_t got;
+
+		if (!so[i].tmp)
+			continue;
+		if (so[i].tmp_err)
+			return so[i].tmp_err;
+		if (fprintf(sh->out, "Query %s\n", so[i].name) < 0)
+			return errno ? errno : EIO;
+		rewind(so[i].tmp);
+		while ((got = fread(buf, 1, sizeof buf, so[i].tmp)) > 0)
+			if (fwrite(buf, 1, got, sh->out) != got)
+				return errno ? errno : EIO;
+		if (ferror(so[i].tmp))
+			return EIO;
+	}
+	return 0;
+}
+
+/* The shared counters once, then one line per query. */
+static void print_set_stats(const struct set_out *so, size_t n)
+{
+	const struct eng_run_stats *st = &so[0].st;
+
+	if (st->os_valid) {
+		fprintf(stderr, "%" PRIu64 " packet%s captured\n",
+		        st->packets_seen, plural(st->packets_seen));
+		fprintf(stderr, "%" PRIu64 " packet%s received by filter\n",
+		        st->os_received, plural(st->os_received));
+		fprintf(stderr, "%" PRIu64 " packet%s dropped by kernel\n",
+		        st->os_dropped, plural(st->os_dropped));
+		fprintf(stderr, "%" PRIu64 " packet%s dropped by interface\n",
+		        st->os_ifdropped, plural(st->os_ifdropped));
+	}
+	fprintf(stderr, "gigsh: %" PRIu64 " packet%s seen, %" PRIu64 " malformed, %" PRIu64
+	        " truncated, one pass for %zu quer%s%s\n",
+	        st->packets_seen, plural(st->packets_seen), st->packets_malformed,
+	        st->packets_truncated, n, n == 1 ? "y" : "ies", st->cancelled ? ", cancelled" : "");
+	for (size_t i = 0; i < n; i++) {
+		st = &so[i].st;
+		fprintf(stderr, "gigsh: %s: %" PRIu64 " tuple%s from LFTA, %" PRIu64 " row%s",
+		        so[i].name, st->lfta_tuples, plural(st->lfta_tuples),
+		        st->rows_out, plural(st->rows_out));
+		if (st->ring_drops)
+			fprintf(stderr, ", %" PRIu64 " tuple%s lost between LFTA and HFTA",
+			        st->ring_drops, plural(st->ring_drops));
+		fprintf(stderr, "\n");
+	}
+	fflush(stderr);
+}
+
+enum sh_status sh_run_set(struct sh *sh, const char *const *names, size_t n,
+                          const struct sh_where *w)
+{
+	struct set_out *so = calloc(n ? n : 1, sizeof *so);
+	struct eng_output *o = calloc(n ? n : 1, sizeof *o);
+	unsigned flags = 0;
+	struct sql_error err;
+	double t0;
+	int rc = -1, werr = 0, ferr;
+	bool oom = !so || !o;
+
+	if (g_sigint) {
+		free(so);
+		free(o);
+		return SH_INTR;
+	}
+	if (sh->tuples_only)
+		flags |= SH_PRINT_TUPLES_ONLY;
+	if (sh->flush_rows)
+		flags |= SH_PRINT_FLUSH_ROWS;
+	for (size_t i = 0; !oom && i < n; i++) {
+		so[i].sh = sh;
+		so[i].name = names[i];
+		if (sh->fmt == SH_FMT_ALIGNED) {
+			so[i].tmp = tmpfile();
+			if (!so[i].tmp) {
+				sh_errorf(w, "\\run: no temporary file for the results: %s",
+				          strerror(errno));
+				goto done;
+			}
+			so[i].pr = sh_printer_new_cb(tmp_write, &so[i], sh->fmt,
+			                             flags & SH_PRINT_TUPLES_ONLY);
+		} else {
+			so[i].pr = sh_printer_new_file(sh->out, sh->fmt, flags);
+		}
+		oom = !so[i].pr;
+		o[i].ctx = &so[i];
+		o[i].begin = set_begin;
+		o[i].row = set_row;
+		o[i].end = set_end;
+		o[i].notice = out_notice;
+		o[i].bucket = set_bucket;
+	}
+	if (oom) {
+		sh_errorf(w, "out of memory");
+		goto done;
+	}
+	memset(&err, 0, sizeof err);
+	t0 = now_ms();
+	g_running = 1;
+	rc = eng_run_set(sh->eng, names, n, o, &err);
+	g_running = 0;
+	/* The printers share one stream: once the reader has gone (EPIPE),
+	 * the others' writes may fail without an errno of their own. */
+	for (size_t i = 0; i < n && werr != EPIPE; i++)
+		if (sh_printer_errno(so[i].pr) && werr != EPIPE)
+			werr = sh_printer_errno(so[i].pr);
+	if (!werr && so[0].have_stats)
+		werr = print_kept(sh, so, n);
+	ferr = flush_out(sh);   /* also clears the stream's error flag */
+	if (!werr)
+		werr = ferr;
+	if (so[0].have_stats && !sh->quiet && !(werr == EPIPE && !sh->interactive))
+		print_set_stats(so, n);
+	if (rc != 0) {
+		char text[1024];
+		size_t k = 0;
+
+		text[0] = '\0';
+		for (size_t i = 0; i < n && k < sizeof text; i++)
+			k += (size_t)snprintf(text + k, sizeof text - k, "%s%s", i ? " " : "", names[i]);
+		report_sql_error(w, &err, text, strlen(text));
+	}
+	if (sh->timing)
+		fprintf(stderr, "Time: %.3f ms\n", now_ms() - t0);
+done:
+	for (size_t i = 0; so && i < n; i++) {
+		sh_printer_free(so[i].pr);
+		if (so[i].tmp)
+			fclose(so[i].tmp);
+		free(so[i].vals);
+	}
+	free(so);
+	free(o);
+	if (werr)
+		return output_failed(sh, werr);
+	if (g_sigint)
+		return SH_INTR;
+	return rc != 0 ? SH_ERROR : SH_OK;
+}
+
+enum sh_status sh_run_explain_set(struct sh *sh, const char *const *names, size_t n,
+                                  const struct sh_where *w)
+{
+	struct sql_error err;
+	int rc, werr;
+
+	memset(&err, 0, sizeof err);
+	rc = eng_explain_set(sh->eng, names, n, sh->out, &err);
+	werr = flush_out(sh);
+	if (rc != 0)
+		report_sql_error(w, &err, "", 0);
+	if (werr)
+		return output_failed(sh, werr);
+	return rc != 0 ? SH_ERROR : SH_OK;
+}
+
 /* ---- running input --------------------------------------------------------- */
 
 /* Run the complete items the scanner holds.  A script stops at its first

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "../engine/engine.h"
 #include "live.h"
@@ -117,6 +118,17 @@ enum sh_status sh_run_describe(struct sh *sh, const char *name,
 enum sh_status sh_run_explain(struct sh *sh, const char *text, size_t len,
                               bool verbose, const struct sh_where *w);
 
+/* \run: the named queries names[0..n) together over one pass of the
+ * sources.  Aligned results are printed when the pass ends, one titled
+ * table per query in the order named; CSV and JSON rows as they come,
+ * with the query's name in a first column "query".  Statistics: the
+ * shared packet counters, then one line per query. */
+enum sh_status sh_run_set(struct sh *sh, const char *const *names, size_t n,
+                          const struct sh_where *w);
+/* \explain run: how those queries would share one pass (prefilter bits). */
+enum sh_status sh_run_explain_set(struct sh *sh, const char *const *names, size_t n,
+                                  const struct sh_where *w);
+
 /* Switch results to path ("|cmd" pipes into cmd), or back to stdout when
  * path is NULL.  Reports errors itself. */
 enum sh_status sh_set_output(struct sh *sh, const char *path,
@@ -132,6 +144,31 @@ void sh_errorf(const struct sh_where *w, const char *fmt, ...)
 /* Print an informational line to stderr unless -q. */
 void sh_notef(const struct sh *sh, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* ---- privs.c ------------------------------------------------------------ */
+
+/* The user -Z names. */
+struct sh_user {
+	char name[64];
+	uid_t uid;
+	gid_t gid;
+	char home[512];
+	bool home_usable;       /* a directory the user owns: it can hold the module cache */
+};
+
+/* Look up the user name of -Z, before anything is opened.  Returns 0, or
+ * -1 with a message in errbuf (size bytes): no such user, or gigsh is not
+ * root and the user is not the one running it. */
+int sh_user_lookup(const char *name, struct sh_user *u, char *errbuf, size_t size);
+
+/* Become u for good: as root, the user's groups, gid and uid (real,
+ * effective, saved), HOME, USER and LOGNAME set to the user's and
+ * XDG_CACHE_HOME unset (and TMPDIR when the user cannot write it); as the
+ * user already, drop every capability.  Then checks that setuid(0) fails
+ * and no capability is left.  Returns 0; 1 when u is uid 0 (-Z root: still
+ * root; the engine will refuse modules); -1 with errbuf set when anything
+ * failed (the caller must exit). */
+int sh_drop_privileges(const struct sh_user *u, char *errbuf, size_t size);
 
 /* ---- meta.c ------------------------------------------------------------- */
 

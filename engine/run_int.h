@@ -1,0 +1,50 @@
+/*
+ * run_int.h: the pieces of running a query that run.c (one query) and
+ * run_set.c (several queries over one pass) share.
+ *
+ * The HFTA side of a query is a chain of operators ending in an output
+ * sink that calls the query's struct eng_output; both runners build it the
+ * same way, from the chain of plans (root last) and their loaded modules.
+ */
+#ifndef GIGSH_RUN_INT_H
+#define GIGSH_RUN_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine_int.h"
+#include "op.h"
+
+struct run;
+
+/* The last operator of a chain: rows to eng_output.row, bucket() after a
+ * heartbeat or the end when rows came since the last one, progress() about
+ * once a second when run is set (run.c's counters). */
+struct eng_op_sink {
+	struct eng_op op;
+	const struct eng_output *out;
+	bool stopped;               /* the output asked to stop */
+	bool aggregation;
+	uint64_t rows_in_bucket;    /* rows since the last bucket() */
+	uint64_t last_progress;     /* wall time of the last progress() */
+	struct run *run;            /* NULL: no progress() */
+	const struct eng_op *agg;   /* the last aggregation of the chain, or NULL */
+};
+extern const struct eng_op_vt eng_sink_vt;
+
+/* Values for the parameters plan p declares, from \set, allocated from a.
+ * NULL with *err set (positions in p's text) when one has no value or a
+ * value does not parse. */
+gs_value *eng_run_bind_params(struct eng_ctx *e, const struct eng_plan *p, struct sql_arena *a,
+                              struct sql_error *err);
+
+/* Build the HFTA operators of chain[0..n) (root last) from their modules,
+ * ending in sink.  ops gets them root first (*nops of them, then the sink);
+ * names[i] is the query of ops[i].  ops and names need n + 1 entries.
+ * The caller destroys ops[0..*nops) also after a failure. */
+int eng_run_build_ops(struct eng_ctx *e, struct eng_plan **chain, size_t n,
+                      struct eng_module *mods, struct sql_arena *a, struct eng_op **ops,
+                      const char **names, size_t *nops, struct eng_op_sink *sink,
+                      struct sql_error *err);
+
+#endif

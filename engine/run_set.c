@@ -1,0 +1,781 @@
+/*
+ * run_set.c: runs several named queries together over one pass of the
+ * packet sources (\run NAME...), and explains such a set.
+ *
+ * One LFTA thread reads the sources once; every packet is decoded once
+ * (by the source) and then tested against the set's prefilter: the
+ * protocol memberships (FROM TCP, FROM IPV4, ...) and the simple
+ * conjuncts (a packet field compared with a constant, e.g. destPort = 443)
+ * of every query's LFTA WHERE clause, deduplicated across the set and
+ * evaluated once per packet into a bit vector.  A query's LFTA module is
+ * called only for packets that have all of its bits; the module still runs
+ * its whole WHERE clause, so a bit is only a necessary condition and the
+ * results are those of the query run alone.
+ *
+ * The bits are evaluated here, on the host, through the packet schema's
+ * membership tests and field getters (the same inline accessors the
+ * modules are compiled from), rather than in a generated combined
+ * function: a set is any combination of already-built modules, so it
+ * starts without compiling anything, and a handful of bits costs a few
+ * nanoseconds a packet next to the LFTA calls they save.
+ *
+ * Queries over the same root stream (a query and another over its named
+ * stream) share one instance of that stream's LFTA.
+ *
+ * The queries' LFTAs share one bounded ring; each record carries the index
+ * of its query (a tag), and the HFTA thread (the caller) hands it to that
+ * query's chain of operators and output.  Heartbeats are tagged too, so
+ * every aggregation of the set closes its buckets as it would alone.
+ * Ctrl-C (eng_cancel) or the end of input ends the pass: every LFTA
+ * flushes, and every chain prints what it still holds.  When one output
+ * asks to stop (its destination failed), the sources are stopped and the
+ * other queries still get every row already produced.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../capture/accessors.h"
+#include "engine_int.h"
+#include "op.h"
+#include "ring.h"
+#include "run_int.h"
+
+#define SET_RING_BYTES (16u << 20)
+#define MAX_CHAIN 32
+#define PF_MAX 64
+
+/* ---- the prefilter -------------------------------------------------------- */
+
+/* The membership tests and integer field accessors of the schema, called
+ * inline (a switch over the rows of schema.def) rather than through the
+ * catalog's function pointers: they run for every bit of every packet. */
+enum {
+#define FIELD(proto, name, type, temporal, accessor, doc) PF_F_##accessor,
+#include "../capture/schema.def"
+	PF_NFIELDS
+};
+
+static inline int pf_member(int proto, const struct cap_packet *p)
+{
+	switch (proto) {
+#define PROTO(id, name, member, doc) case CAP_P_##id: return cap_is_##member(p);
+#include "../capture/schema.def"
+	default: return 0;
+	}
+}
+
+#define PF_READ_BOOL(acc) { uint32_t x; if (!cap_acc_##acc(p, &x)) return 0; v->u = x; return 1; }
+#define PF_READ_UINT(acc) PF_READ_BOOL(acc)
+#define PF_READ_IP(acc) PF_READ_BOOL(acc)
+#define PF_READ_INT(acc) { int32_t x; if (!cap_acc_##acc(p, &x)) return 0; v->i = x; return 1; }
+#define PF_READ_ULLONG(acc) { uint64_t x; if (!cap_acc_##acc(p, &x)) return 0; v->u = x; return 1; }
+#define PF_READ_LLONG(acc) { int64_t x; if (!cap_acc_##acc(p, &x)) return 0; v->i = x; return 1; }
+#define PF_READ_FLOAT(acc) return 0;
+#define PF_READ_IPV6(acc) return 0;
+#define PF_READ_STRING(acc) return 0;
+
+/* Field f of p when it is an integer (as the host getters store it): 1, or
+ * 0 when the packet lacks it. */
+static inline int pf_read(int f, const struct cap_packet *p, gs_value *v)
+{
+	switch (f) {
+#define FIELD(proto, name, type, temporal, accessor, doc) case PF_F_##accessor: PF_READ_##type(accessor)
+#include "../capture/schema.def"
+	default: return 0;
+	}
+}
+
+
+enum pf_kind { PF_PROTO, PF_CMP };
+
+/* One bit of the prefilter. */
+struct pf_bit {
+	enum pf_kind kind;
+	int proto;                          /* PF_PROTO: enum cap_proto */
+	int field;                          /* PF_CMP: field index, compared by op with val */
+	enum gs_type type;
+	int op;
+	gs_value val;
+	const struct sql_bexpr *expr;       /* the conjunct, for \explain */
+};
+
+struct prefilter {
+	struct pf_bit bit[PF_MAX];
+	uint32_t n;
+};
+
+static bool cmp_type_ok(enum gs_type t)
+{
+	return t == GS_BOOL || t == GS_UINT || t == GS_INT || t == GS_ULLONG || t == GS_LLONG ||
+	       t == GS_IP;
+}
+
+static int flip(int op)
+{
+	switch (op) {
+	case SQL_OP_LT: return SQL_OP_GT;
+	case SQL_OP_GT: return SQL_OP_LT;
+	case SQL_OP_LE: return SQL_OP_GE;
+	case SQL_OP_GE: return SQL_OP_LE;
+	default: return op;
+	}
+}
+
+/* Is conjunct c "field OP constant" (either way round) over an integer
+ * type?  Then *b describes it. */
+static bool simple_cmp(const struct sql_bexpr *c, struct pf_bit *b)
+{
+	if (c->kind != SQL_BX_BINARY || c->nargs != 2)
+		return false;
+	int op = c->op;
+	if (op != SQL_OP_EQ && op != SQL_OP_NE && op != SQL_OP_LT && op != SQL_OP_GT &&
+	    op != SQL_OP_LE && op != SQL_OP_GE)
+		return false;
+	const struct sql_bexpr *f = c->args[0], *k = c->args[1];
+	if (f->kind == SQL_BX_CONST && k->kind == SQL_BX_FIELD) {
+		f = c->args[1];
+		k = c->args[0];
+		op = flip(op);
+	}
+	if (f->kind != SQL_BX_FIELD || k->kind != SQL_BX_CONST || f->type != k->type ||
+	    !cmp_type_ok(f->type) || f->field < 0)
+		return false;
+	const struct cap_field *cf = cap_field_at((size_t)f->field);
+	if (!cf || cf->type != f->type || (size_t)f->field >= PF_NFIELDS)
+		return false;
+	memset(b, 0, sizeof *b);
+	b->kind = PF_CMP;
+	b->field = f->field;
+	b->type = f->type;
+	b->op = op;
+	b->val = k->val;
+	b->expr = c;
+	return true;
+}
+
+static bool same_bit(const struct pf_bit *a, const struct pf_bit *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	if (a->kind == PF_PROTO)
+		return a->proto == b->proto;
+	return a->field == b->field && a->op == b->op && a->type == b->type &&
+	       (a->type == GS_INT || a->type == GS_LLONG ? a->val.i == b->val.i : a->val.u == b->val.u);
+}
+
+/* The index of bit b in pf, added when new; -1 when pf is full. */
+static int pf_add(struct prefilter *pf, const struct pf_bit *b)
+{
+	for (uint32_t i = 0; i < pf->n; i++)
+		if (same_bit(&pf->bit[i], b))
+			return (int)i;
+	if (pf->n == PF_MAX)
+		return -1;
+	pf->bit[pf->n] = *b;
+	return (int)pf->n++;
+}
+
+/* The bits root's LFTA needs: its protocol, then its simple conjuncts.
+ * Protocol bits of all the roots come first (pass 0), then comparisons
+ * (pass 1), so the listing reads in that order. */
+static void pf_collect(struct prefilter *pf, const struct eng_plan *root, int pass, uint64_t *need)
+{
+	if (pass == 0) {
+		struct pf_bit b = { .kind = PF_PROTO, .proto = root->proto };
+		int i = pf_add(pf, &b);
+		if (i >= 0)
+			*need |= 1ull << i;
+		return;
+	}
+	for (uint32_t j = 0; j < root->nlpred; j++) {
+		struct pf_bit b;
+		if (!simple_cmp(root->lpred[j], &b))
+			continue;
+		int i = pf_add(pf, &b);
+		if (i >= 0)
+			*need |= 1ull << i;
+	}
+}
+
+static inline int pf_eval(const struct pf_bit *b, const struct cap_packet *p)
+{
+	if (b->kind == PF_PROTO)
+		return pf_member(b->proto, p);
+	gs_value v;
+	if (!pf_read(b->field, p, &v))
+		return 0;
+	int c;
+	if (b->type == GS_INT || b->type == GS_LLONG)
+		c = v.i < b->val.i ? -1 : v.i > b->val.i;
+	else
+		c = v.u < b->val.u ? -1 : v.u > b->val.u;
+	switch (b->op) {
+	case SQL_OP_EQ: return c == 0;
+	case SQL_OP_NE: return c != 0;
+	case SQL_OP_LT: return c < 0;
+	case SQL_OP_GT: return c > 0;
+	case SQL_OP_LE: return c <= 0;
+	default: return c >= 0;
+	}
+}
+
+/* ---- one query of the set ------------------------------------------------- */
+
+struct set_run;
+
+struct set_query {
+	const char *name;
+	struct eng_plan *chain[MAX_CHAIN];  /* the query first, its root LFTA last */
+	size_t nchain;
+	struct eng_module mods[MAX_CHAIN];
+	const struct gs_lfta_module *lm;
+	void *lstate;
+	struct eng_op *ops[MAX_CHAIN + 1];
+	const char *names[MAX_CHAIN + 1];
+	size_t nops;
+	struct eng_op_sink sink;
+	uint64_t need;                      /* prefilter bits its LFTA needs */
+	struct set_query *owner;            /* the query whose LFTA instance feeds this one:
+	                                       itself, or an earlier query of the set over
+	                                       the same root stream */
+	struct set_query *next_sharer;      /* the next query fed by the same LFTA */
+	bool *src_ok;                       /* per source: the query reads it */
+	uint64_t drops;                     /* its tuples lost in the ring */
+	bool stopped;                       /* its output wants no more */
+	uint32_t tag;
+	struct set_run *run;
+};
+
+struct set_run {
+	struct eng_ctx *e;
+	struct set_query *q;
+	size_t nq;
+	struct prefilter pf;
+	struct eng_ring *ring;
+	struct cap_source **srcs;
+	size_t nsrc;
+	size_t cur_src;
+	bool block;
+	int src_rc;
+	char errbuf[CAP_ERRBUF_SIZE];
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- the LFTA side ---------------------------------------------------------- */
+
+static int set_sink_tuple(void *ctx, const gs_value *vals, uint32_t n)
+{
+	struct set_query *q = ctx;
+	int rc = eng_ring_put_tuple_tag(q->run->ring, q->tag, vals, n, q->lm->out_types, q->run->block);
+	if (rc == 1)
+		q->drops++;
+	return rc < 0;
+}
+
+static int set_sink_heartbeat(void *ctx, uint64_t ts_ns)
+{
+	struct set_query *q = ctx;
+	return eng_ring_put_mark_tag(q->run->ring, q->tag, ENG_REC_HEARTBEAT, ts_ns) < 0;
+}
+
+static int set_on_packet(void *ctx, const struct cap_packet *p)
+{
+	struct set_run *r = ctx;
+	uint64_t bits = 0;
+	for (uint32_t k = 0; k < r->pf.n; k++)
+		if (pf_eval(&r->pf.bit[k], p))
+			bits |= 1ull << k;
+	for (size_t i = 0; i < r->nq; i++) {
+		struct set_query *q = &r->q[i];
+		if (q->owner != q || (bits & q->need) != q->need || !q->src_ok[r->cur_src])
+			continue;
+		if (q->lm->accept(q->lstate, p))
+			return 1;
+	}
+	return 0;
+}
+
+static int set_on_tick(void *ctx, uint64_t ts_ns)
+{
+	struct set_run *r = ctx;
+	for (size_t i = 0; i < r->nq; i++) {
+		struct set_query *q = &r->q[i];
+		if (q->owner == q && q->src_ok[r->cur_src] && q->lm->heartbeat(q->lstate, ts_ns))
+			return 1;
+	}
+	return 0;
+}
+
+static void *set_lfta_thread(void *arg)
+{
+	struct set_run *r = arg;
+	r->src_rc = 0;
+	for (size_t i = 0; i < r->nsrc && !r->e->cancel; i++) {
+		struct cap_source *s = r->srcs[i];
+		r->cur_src = i;
+		if (s->ops->run(s, set_on_packet, set_on_tick, r, &r->e->cancel, r->errbuf) < 0) {
+			r->src_rc = -1;
+			break;
+		}
+	}
+	for (size_t i = 0; i < r->nq; i++)
+		if (r->q[i].owner == &r->q[i])
+			r->q[i].lm->flush(r->q[i].lstate);
+	eng_ring_put_mark(r->ring, ENG_REC_EOS, 0);
+	return NULL;
+}
+
+/* ---- setting up --------------------------------------------------------------- */
+
+/* Say which query an error came from (the position was in its own text,
+ * which the caller does not have). */
+static void blame(struct sql_error *err, const char *name)
+{
+	char msg[sizeof err->msg];
+	int k = snprintf(msg, sizeof msg, "query %.60s: ", name);
+	size_t len = strlen(err->msg), room = sizeof msg - (size_t)k - 1;
+	memcpy(msg + k, err->msg, len < room ? len : room);
+	msg[(size_t)k + (len < room ? len : room)] = '\0';
+	memcpy(err->msg, msg, sizeof msg);
+	err->has_pos = false;
+	err->pos = 0;
+}
+
+/* Find the named queries and their chains of streams. */
+static int find_queries(struct eng_ctx *e, const char *const *names, size_t n,
+                        struct set_query *q, struct sql_error *err)
+{
+	if (n == 0) {
+		sql_error_set(err, false, 0, "no query to run");
+		return -1;
+	}
+	if (n > ENG_SET_MAX) {
+		sql_error_set(err, false, 0, "at most %d queries run in one pass, not %zu", ENG_SET_MAX, n);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(names[i], names[j]) == 0) {
+				sql_error_set(err, false, 0, "query %s is named twice", names[i]);
+				return -1;
+			}
+		struct eng_stream *s = eng_registry_find(e, names[i]);
+		if (!s) {
+			sql_error_set(err, false, 0, "no query called \"%s\"", names[i]);
+			if (cap_proto_lookup(names[i]) >= 0)
+				snprintf(err->hint, sizeof err->hint,
+				         "%s is a protocol; name it in a query: DEFINE { query_name 'x'; } "
+				         "SELECT ... FROM %s", names[i], names[i]);
+			else
+				snprintf(err->hint, sizeof err->hint,
+				         "define it first: DEFINE { query_name '%s'; } SELECT ...", names[i]);
+			return -1;
+		}
+		q[i].name = s->name;
+		for (struct eng_plan *p = s->plan; p; p = p->upstream ? p->upstream->plan : NULL) {
+			if (q[i].nchain == MAX_CHAIN) {
+				sql_error_set(err, false, 0, "query %s: streams nested more than %d deep",
+				              s->name, MAX_CHAIN);
+				return -1;
+			}
+			q[i].chain[q[i].nchain++] = p;
+		}
+		if (q[i].chain[q[i].nchain - 1]->builtin) {
+			sql_error_set(err, false, 0, "query %s reads gs_stats, which cannot run in one pass "
+			              "over packets", s->name);
+			snprintf(err->hint, sizeof err->hint, "run it on its own: SELECT * FROM %s", s->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Which LFTA instance feeds each query (queries over the same root stream
+ * share one), and the prefilter bits each instance needs. */
+static void build_prefilter(struct prefilter *pf, struct set_query *q, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct eng_plan *root = q[i].chain[q[i].nchain - 1];
+		q[i].owner = &q[i];
+		q[i].next_sharer = NULL;
+		for (size_t j = 0; j < i; j++)
+			if (q[j].owner == &q[j] && q[j].chain[q[j].nchain - 1] == root) {
+				struct set_query *t = &q[j];
+				while (t->next_sharer)
+					t = t->next_sharer;
+				t->next_sharer = &q[i];
+				q[i].owner = &q[j];
+				break;
+			}
+	}
+	memset(pf, 0, sizeof *pf);
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n; i++)
+			pf_collect(pf, q[i].chain[q[i].nchain - 1], pass, &q[i].need);
+}
+
+/* Open every source some query of the set reads; src_ok says which. */
+static int open_sources(struct set_run *r, struct sql_arena *a, struct sql_error *err)
+{
+	struct eng_ctx *e = r->e;
+	r->srcs = sql_arena_alloc(a, e->nsources * sizeof *r->srcs);
+	for (size_t i = 0; i < r->nq; i++)
+		r->q[i].src_ok = sql_arena_alloc(a, e->nsources * sizeof(bool));
+	if (!r->srcs) {
+		sql_error_set(err, false, 0, "out of memory");
+		return -1;
+	}
+	r->block = true;
+	for (size_t i = 0; i < e->nsources; i++) {
+		const struct eng_source_spec *sp = &e->sources[i];
+		const char *name = eng_source_name(e, i);
+		bool used = false;
+		for (size_t j = 0; j < r->nq; j++) {
+			const struct eng_plan *root = r->q[j].chain[r->q[j].nchain - 1];
+			if (!r->q[j].src_ok) {
+				sql_error_set(err, false, 0, "out of memory");
+				return -1;
+			}
+			r->q[j].src_ok[r->nsrc] = !root->iface || strcmp(root->iface, name) == 0;
+			used |= r->q[j].src_ok[r->nsrc];
+		}
+		if (!used)
+			continue;
+		struct cap_source *s = eng_source_open(e, i, err);
+		if (!s)
+			return -1;
+		if (sp->kind == ENG_SRC_LIVE)
+			r->block = false;
+		r->srcs[r->nsrc++] = s;
+	}
+	for (size_t j = 0; j < r->nq; j++) {
+		bool any = false;
+		for (size_t i = 0; i < r->nsrc; i++)
+			any |= r->q[j].src_ok[i];
+		if (!any) {
+			const struct eng_plan *root = r->q[j].chain[r->q[j].nchain - 1];
+			sql_error_set(err, false, 0, "query %s: no packet source is called \"%s\"",
+			              r->q[j].name, root->iface);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Modules, operators and the LFTA instance of query q. */
+static int start_query(struct set_run *r, struct set_query *q, const struct eng_output *out,
+                       struct sql_arena *a, struct sql_error *err)
+{
+	struct eng_ctx *e = r->e;
+	char eb[512];
+	for (size_t i = q->nchain; i-- > 0;)
+		if (eng_module_get(&e->mcfg, q->chain[i], &q->mods[i], eb) < 0) {
+			sql_error_set(err, false, 0, "query %s: %s", q->name, eb);
+			return -1;
+		}
+	q->sink = (struct eng_op_sink){ .op = { .vt = &eng_sink_vt }, .out = out,
+	                                .aggregation = q->chain[0]->is_agg };
+	if (eng_run_build_ops(e, q->chain, q->nchain, q->mods, a, q->ops, q->names, &q->nops,
+	                      &q->sink, err) < 0) {
+		blame(err, q->name);
+		return -1;
+	}
+	struct eng_plan *root = q->chain[q->nchain - 1];
+	q->lm = q->mods[q->nchain - 1].lfta;
+	if (!q->lm) {
+		sql_error_set(err, false, 0, "query %s: internal error: its root has no LFTA", q->name);
+		return -1;
+	}
+	q->run = r;
+	if (q->owner != q)
+		return 0;
+	gs_value *lparams = eng_run_bind_params(e, root, a, err);
+	if (!lparams) {
+		blame(err, q->name);
+		return -1;
+	}
+	q->lstate = calloc(1, q->lm->state_size);
+	if (!q->lstate) {
+		sql_error_set(err, false, 0, "out of memory");
+		return -1;
+	}
+	struct gs_lfta_sink lsink = { .ctx = q, .tuple = set_sink_tuple,
+	                              .heartbeat = set_sink_heartbeat };
+	if (q->lm->init(q->lstate, lparams, &lsink) != 0) {
+		sql_error_set(err, false, 0, "query %s: its LFTA could not start", q->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* gs_stats after a set: every part of every query. */
+static void record_set_stats(struct eng_ctx *e, const struct set_run *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nq; i++)
+		n += 1 + r->q[i].nops;
+	struct eng_stats_row *rows = calloc(n + 1, sizeof *rows);
+	if (!rows)
+		return;
+	n = 0;
+	for (size_t i = 0; i < r->nq; i++) {
+		const struct set_query *q = &r->q[i];
+		const struct gs_lfta_counters *c = q->lstate;
+		if (q->owner == q) {
+			snprintf(rows[n].query, sizeof rows[n].query, "%s", q->chain[q->nchain - 1]->name);
+			rows[n].part = "LFTA";
+			rows[n].packets_in = c->packets_in;
+			rows[n].tuples_out = c->tuples_out;
+			rows[n].bytes_out = c->bytes_out;
+			rows[n].collisions = c->collisions;
+			rows[n].evictions = c->evictions;
+			n++;
+		}
+		for (size_t j = 0; j < q->nops; j++, n++) {
+			const struct eng_op *op = q->ops[j];
+			bool agg = op->vt->name[0] == 'a';
+			snprintf(rows[n].query, sizeof rows[n].query, "%s", q->names[j]);
+			rows[n].part = agg ? "HFTA aggregate" : "HFTA select";
+			rows[n].tuples_in = op->tuples_in;
+			rows[n].tuples_out = op->tuples_out;
+			if (agg)
+				rows[n].groups_open = eng_op_aggregate_groups(op);
+		}
+	}
+	free(e->stats);
+	e->stats = rows;
+	e->nstats = n;
+}
+
+/* ---- running ------------------------------------------------------------------ */
+
+/* Take records until end of stream; a query whose output stops is left
+ * out from then on, and the sources are stopped. */
+static void hfta_loop(struct set_run *r, bool *any_stopped)
+{
+	for (;;) {
+		struct eng_rec rec;
+		eng_ring_get(r->ring, &rec);
+		if (rec.kind == ENG_REC_EOS) {
+			for (size_t i = 0; i < r->nq; i++)
+				if (!r->q[i].stopped)
+					r->q[i].ops[0]->vt->flush(r->q[i].ops[0]);
+			eng_ring_release(r->ring);
+			return;
+		}
+		struct set_query *q = rec.tag < r->nq ? &r->q[rec.tag] : NULL;
+		if (q && rec.kind == ENG_REC_TUPLE)
+			eng_ring_fix_strings(&rec, q->lm->out_types);
+		for (; q; q = q->next_sharer) {
+			if (q->stopped)
+				continue;
+			struct eng_op *head = q->ops[0];
+			int stop = rec.kind == ENG_REC_TUPLE ? head->vt->accept(head, rec.vals, rec.n)
+			                                     : head->vt->heartbeat(head, rec.ts_ns);
+			if (stop) {
+				/* the others still get what the LFTAs hold: drain to the end */
+				q->stopped = true;
+				*any_stopped = true;
+				r->e->cancel = 1;
+			}
+		}
+		eng_ring_release(r->ring);
+	}
+}
+
+int eng_run_set(struct eng_ctx *e, const char *const *names, size_t n,
+                const struct eng_output *outs, struct sql_error *err)
+{
+	memset(err, 0, sizeof *err);
+	if (e->nsources == 0) {
+		sql_error_set(err, false, 0, "no packet source: start gigsh with -r FILE or -i INTERFACE");
+		return -1;
+	}
+	struct sql_arena *a = sql_arena_new();
+	struct set_run r = { .e = e, .nq = n };
+	r.q = calloc(n ? n : 1, sizeof *r.q);
+	int rc = -1;
+	pthread_t th;
+	bool started = false, any_stopped = false;
+	if (!a || !r.q) {
+		sql_error_set(err, false, 0, "out of memory");
+		goto out;
+	}
+	e->cancel = 0;
+	if (find_queries(e, names, n, r.q, err) < 0)
+		goto out;
+	build_prefilter(&r.pf, r.q, n);
+	if (open_sources(&r, a, err) < 0)
+		goto out;
+	uint64_t t0 = now_ns();
+	bool cached = true;
+	for (size_t i = 0; i < n; i++) {
+		r.q[i].tag = (uint32_t)i;
+		if (start_query(&r, &r.q[i], &outs[i], a, err) < 0)
+			goto out;
+		for (size_t j = 0; j < r.q[i].nchain; j++)
+			cached &= r.q[i].mods[j].cached;
+	}
+	uint64_t compile_ns = now_ns() - t0;
+	r.ring = eng_ring_new(SET_RING_BYTES);
+	if (!r.ring) {
+		sql_error_set(err, false, 0, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct eng_plan *p = r.q[i].chain[0];
+		if (outs[i].begin && outs[i].begin(outs[i].ctx, p->cols, p->ncols) != 0) {
+			r.q[i].stopped = true;
+			any_stopped = true;
+		}
+	}
+	uint64_t start = now_ns();
+	if (!any_stopped) {
+		sigset_t all, old;
+		sigfillset(&all);
+		pthread_sigmask(SIG_BLOCK, &all, &old);
+		int terr = pthread_create(&th, NULL, set_lfta_thread, &r);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (terr != 0) {
+			sql_error_set(err, false, 0, "cannot start the LFTA thread: %s", strerror(terr));
+			goto out;
+		}
+		started = true;
+		hfta_loop(&r, &any_stopped);
+		pthread_join(th, NULL);
+		started = false;
+	}
+	rc = 0;
+	if (r.src_rc < 0) {
+		sql_error_set(err, false, 0, "%s", r.errbuf);
+		rc = -1;
+	}
+
+	struct eng_run_stats shared = { 0 };
+	for (size_t i = 0; i < r.nsrc; i++) {
+		struct cap_stats cs = { 0 };
+		r.srcs[i]->ops->stats(r.srcs[i], &cs);
+		shared.packets_seen += cs.packets_seen;
+		shared.bytes_seen += cs.bytes_seen;
+		shared.packets_malformed += cs.packets_malformed;
+		shared.packets_truncated += cs.packets_truncated;
+		if (cs.os_valid) {
+			shared.os_valid = true;
+			shared.os_received += cs.os_received;
+			shared.os_dropped += cs.os_dropped;
+			shared.os_ifdropped += cs.os_ifdropped;
+		}
+	}
+	shared.elapsed_ns = now_ns() - start;
+	shared.cancelled = e->cancel && !any_stopped;
+	shared.module_cached = cached;
+	shared.compile_ns = compile_ns;
+	record_set_stats(e, &r);
+	for (size_t i = 0; i < n; i++) {
+		const struct set_query *q = &r.q[i];
+		const struct gs_lfta_counters *c = q->owner->lstate;
+		struct eng_run_stats st = shared;
+		st.rows_out = q->sink.op.tuples_out;
+		st.lfta_tuples = c->tuples_out;
+		st.lfta_collisions = c->collisions;
+		st.lfta_evictions = c->evictions;
+		st.lfta_bytes = c->bytes_out;
+		st.ring_drops = q->owner->drops;
+		st.groups_open = q->sink.agg ? eng_op_aggregate_groups(q->sink.agg) : 0;
+		if (outs[i].end)
+			outs[i].end(outs[i].ctx, &st);
+	}
+out:
+	if (started) {
+		eng_ring_close(r.ring);
+		e->cancel = 1;
+		pthread_join(th, NULL);
+	}
+	for (size_t i = 0; r.q && i < n; i++) {
+		for (size_t j = 0; j < r.q[i].nops; j++)
+			r.q[i].ops[j]->vt->destroy(r.q[i].ops[j]);
+		free(r.q[i].lstate);
+		for (size_t j = 0; j < r.q[i].nchain; j++)
+			eng_module_release(&r.q[i].mods[j]);
+	}
+	if (r.srcs)
+		eng_sources_release(e, r.srcs, r.nsrc);
+	eng_ring_free(r.ring);
+	free(r.q);
+	sql_arena_free(a);
+	e->cancel = 0;
+	return rc;
+}
+
+/* ---- \explain run --------------------------------------------------------------- */
+
+static void put_bits(FILE *f, uint64_t need)
+{
+	int k = 0;
+	for (int i = 0; i < PF_MAX; i++)
+		if (need & (1ull << i))
+			fprintf(f, "%s%d", k++ ? ", " : "", i);
+	if (!k)
+		fprintf(f, "none");
+}
+
+int eng_explain_set(struct eng_ctx *e, const char *const *names, size_t n, FILE *f,
+                    struct sql_error *err)
+{
+	memset(err, 0, sizeof *err);
+	struct set_query *q = calloc(n ? n : 1, sizeof *q);
+	struct prefilter *pf = calloc(1, sizeof *pf);
+	int rc = -1;
+	if (!q || !pf) {
+		sql_error_set(err, false, 0, "out of memory");
+		goto out;
+	}
+	if (find_queries(e, names, n, q, err) < 0)
+		goto out;
+	build_prefilter(pf, q, n);
+	fprintf(f, "One pass over %zu quer%s:", n, n == 1 ? "y" : "ies");
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, " %s", q[i].name);
+	fprintf(f, "\nPrefilter: %u bit%s, each evaluated once per packet on the host before any LFTA\n",
+	        pf->n, pf->n == 1 ? "" : "s");
+	for (uint32_t k = 0; k < pf->n; k++) {
+		const struct pf_bit *b = &pf->bit[k];
+		struct eng_buf t = { 0 };
+		if (b->kind == PF_PROTO) {
+			const struct cap_proto_info *pi = cap_proto_info((enum cap_proto)b->proto);
+			eng_buf_printf(&t, "protocol %s (%s)", pi->name, pi->member);
+		} else {
+			eng_expr_text(&t, b->expr);
+		}
+		fprintf(f, "  bit %-2u %-36s used by", k, t.p ? t.p : "");
+		for (size_t i = 0; i < n; i++)
+			if (q[i].need & (1ull << k))
+				fprintf(f, " %s", q[i].name);
+		fprintf(f, "\n");
+		eng_buf_free(&t);
+	}
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "\nQuery %s: its LFTA (%s) runs on packets with prefilter bits ", q[i].name,
+		        q[i].chain[q[i].nchain - 1]->name);
+		put_bits(f, q[i].owner->need);
+		if (q[i].owner != &q[i])
+			fprintf(f, "; one instance, shared with query %s", q[i].owner->name);
+		fprintf(f, "\n");
+		eng_explain_plan(e, q[i].chain[0], false, f);
+	}
+	rc = 0;
+out:
+	free(q);
+	free(pf);
+	return rc;
+}
