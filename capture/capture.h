@@ -102,10 +102,26 @@ struct cap_stats {
 	uint64_t bytes_seen;
 	uint64_t os_received;       /* ps_recv */
 	uint64_t os_dropped;        /* ps_drop: dropped by kernel */
-	uint64_t os_ifdropped;      /* ps_ifdrop: dropped by interface */
+	uint64_t os_ifdropped;      /* dropped by interface: sysfs rx_dropped +
+	                               rx_missed_errors + rx_fifo_errors since the
+	                               open where there, else ps_ifdrop */
 	bool os_valid;
 	uint64_t packets_truncated; /* headers cut by the snap length (packet.cut) */
 };
+
+/* A counter the OS reports in 32 bits (pcap_stat's u_int fields), widened
+ * to 64: feed it every reading, at least once per wrap (live sources read
+ * their counters each second).  The first reading counts from zero. */
+struct cap_counter64 {
+	uint64_t total;
+	uint32_t last;
+};
+static inline uint64_t cap_counter64_update(struct cap_counter64 *c, uint32_t now)
+{
+	c->total += (uint32_t)(now - c->last);
+	c->last = now;
+	return c->total;
+}
 
 /* Called for every packet (already decoded).  Return 0 to go on, non-zero
  * to stop reading. */

@@ -9,7 +9,9 @@
  * of wall-clock time even when no packet arrives.  activate() failures
  * become the messages users know from tcpdump.  A handle may serve several
  * runs (gigsh -Z opens it once, as root): cap_rewind() makes the next run
- * see only what arrives after it, with OS counts from then on.
+ * see only what arrives after it, with OS counts from then on.  The
+ * kernel's counters are widened to 64 bits at each reading (once a second);
+ * interface drops come from sysfs where it has the interface (see if_drops).
  */
 #include <errno.h>
 #include <limits.h>
@@ -47,7 +49,14 @@ struct live_priv {
 	volatile int *stop;
 	int quit;                /* the packet callback asked to stop */
 	uint64_t since_ns;       /* after a rewind: packets stamped earlier are skipped */
-	struct pcap_stat base;   /* the OS counts at the last rewind */
+	/* pcap_stats() counts in 32 bits: widened each time it is read; the
+	 * totals at the last rewind are subtracted */
+	struct cap_counter64 recv, drop, ifdrop;
+	uint64_t base_recv, base_drop, base_ifdrop;
+	/* interface drops from sysfs (if_drops) when it has them */
+	bool sysfs_drops;
+	uint64_t ifdrop_base, ifdrop_last;
+	char iface[64];
 };
 
 static uint64_t wall_ns(void)
@@ -149,6 +158,45 @@ static int live_run(struct cap_source *s, cap_packet_fn pkt, cap_tick_fn tick, v
 	return 0;
 }
 
+/* One counter of /sys/class/net/IFACE/statistics; false when it is not
+ * there. */
+static bool sysfs_counter(const char *iface, const char *name, uint64_t *v)
+{
+	char path[160];
+	unsigned long long n;
+	FILE *f;
+	bool ok;
+
+	snprintf(path, sizeof path, "/sys/class/net/%s/statistics/%s", iface, name);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	ok = fscanf(f, "%llu", &n) == 1;
+	fclose(f);
+	if (ok)
+		*v = n;
+	return ok;
+}
+
+/* The packets the interface dropped on receive, as the kernel keeps them
+ * (64 bits): rx_dropped + rx_missed_errors + rx_fifo_errors.  libpcap's
+ * ps_ifdrop adds only the last two, in 32 bits; rx_dropped is where a
+ * virtual interface (veth) or the stack's backlog counts its drops.  False
+ * where sysfs has no such interface (the "any" device, a name with a
+ * slash, other systems). */
+static bool if_drops(const char *iface, uint64_t *v)
+{
+	uint64_t d = 0, m = 0, f = 0;
+
+	if (strchr(iface, '/') || !strcmp(iface, ".") || !strcmp(iface, "..") ||
+	    !sysfs_counter(iface, "rx_dropped", &d))
+		return false;
+	sysfs_counter(iface, "rx_missed_errors", &m);
+	sysfs_counter(iface, "rx_fifo_errors", &f);
+	*v = d + m + f;
+	return true;
+}
+
 static void live_stats(struct cap_source *s, struct cap_stats *st)
 {
 	struct live_priv *lp = s->priv;
@@ -157,11 +205,18 @@ static void live_stats(struct cap_source *s, struct cap_stats *st)
 	*st = s->st;
 	st->os_valid = false;
 	if (lp && lp->pc && pcap_stats(lp->pc, &ps) == 0) {
-		/* unsigned differences: right across a wrap of the 32-bit counts */
-		st->os_received = (uint32_t)(ps.ps_recv - lp->base.ps_recv);
-		st->os_dropped = (uint32_t)(ps.ps_drop - lp->base.ps_drop);
-		st->os_ifdropped = (uint32_t)(ps.ps_ifdrop - lp->base.ps_ifdrop);
+		st->os_received = cap_counter64_update(&lp->recv, ps.ps_recv) - lp->base_recv;
+		st->os_dropped = cap_counter64_update(&lp->drop, ps.ps_drop) - lp->base_drop;
+		st->os_ifdropped = cap_counter64_update(&lp->ifdrop, ps.ps_ifdrop) - lp->base_ifdrop;
 		st->os_valid = true;
+	}
+	if (lp && lp->sysfs_drops) {
+		uint64_t now;
+		/* a counter that went back (the interface was re-created)
+		 * keeps the last difference */
+		if (if_drops(lp->iface, &now) && now >= lp->ifdrop_base)
+			lp->ifdrop_last = now - lp->ifdrop_base;
+		st->os_ifdropped = lp->ifdrop_last;
 	}
 }
 
@@ -187,8 +242,17 @@ static int live_rewind(struct cap_source *s, char *errbuf)
 		if (pcap_dispatch(lp->pc, -1, discard_packet, NULL) <= 0)
 			break;
 	memset(&s->st, 0, sizeof s->st);
-	if (pcap_stats(lp->pc, &lp->base) != 0)
-		memset(&lp->base, 0, sizeof lp->base);
+	struct pcap_stat ps;
+	if (pcap_stats(lp->pc, &ps) == 0) {
+		lp->base_recv = cap_counter64_update(&lp->recv, ps.ps_recv);
+		lp->base_drop = cap_counter64_update(&lp->drop, ps.ps_drop);
+		lp->base_ifdrop = cap_counter64_update(&lp->ifdrop, ps.ps_ifdrop);
+	}
+	uint64_t now;
+	if (lp->sysfs_drops && if_drops(lp->iface, &now)) {
+		lp->ifdrop_base = now;
+		lp->ifdrop_last = 0;
+	}
 	return 0;
 }
 
@@ -344,6 +408,8 @@ struct cap_source *cap_open_live(const char *iface, const char *bpf, size_t buff
 	lp->pc = pc;
 	lp->fd = fd;
 	lp->nano = pcap_get_tstamp_precision(pc) == PCAP_TSTAMP_PRECISION_NANO;
+	snprintf(lp->iface, sizeof lp->iface, "%s", iface);
+	lp->sysfs_drops = strlen(iface) < sizeof lp->iface && if_drops(iface, &lp->ifdrop_base);
 	s->ops = &live_ops;
 	s->priv = lp;
 	s->linktype = dlt;

@@ -49,6 +49,8 @@ struct eng_run_stats {
 	uint64_t lfta_bytes;        /* bytes of tuples the LFTA emitted */
 	uint64_t packets_truncated; /* headers cut by the snap length (not in
 	                               packets_malformed) */
+	uint64_t groups_refused;    /* tuples dropped: their new HFTA group would pass
+	                               the group memory cap (eng_config.group_memory) */
 };
 
 /* Where results go.  Callbacks run on the engine's HFTA thread, one at a
@@ -99,7 +101,12 @@ struct eng_config {
 	 * effective uid 0) or holds any capability: gigsh -Z sets it, so that
 	 * a failed or forgotten drop cannot run generated code as root. */
 	bool modules_unprivileged;
+	size_t group_memory;        /* cap on the memory of each aggregation's open HFTA
+	                               groups, bytes; 0: ENG_GROUP_MEMORY_DEFAULT */
 };
+
+/* The default cap on an aggregation's open groups: 1 GiB. */
+#define ENG_GROUP_MEMORY_DEFAULT ((size_t)1 << 30)
 
 /* Create an engine.  Returns NULL with errbuf (512 bytes) set. */
 struct eng_ctx *eng_create(const struct eng_config *cfg, char *errbuf);
@@ -164,6 +171,10 @@ int eng_describe(struct eng_ctx *e, const char *name,
 /* Give $name a value for later queries (text parsed per the declared type
  * when a query uses it). */
 int eng_set_param(struct eng_ctx *e, const char *name, const char *value);
+
+/* The totals of the last query run (every loss counter included).  Returns
+ * false when no query has run yet. */
+bool eng_last_stats(const struct eng_ctx *e, struct eng_run_stats *st);
 
 /* Stop the running query.  Async-signal-safe. */
 void eng_cancel(struct eng_ctx *e);

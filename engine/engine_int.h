@@ -167,6 +167,8 @@ struct eng_ctx {
 	struct eng_stats_row *stats; /* the counters of the last run, per part */
 	size_t nstats;
 	struct cap_source **kept_srcs; /* after eng_open_sources: one per sources[i] */
+	struct eng_run_stats last;   /* the totals of the last run */
+	bool have_last;
 	struct eng_plan stats_plan;  /* the schema of gs_stats */
 	struct eng_stream stats_stream;
 };
@@ -177,8 +179,10 @@ struct eng_stats_row {
 	const char *part;            /* "LFTA", "HFTA select", "HFTA aggregate" */
 	uint64_t packets_in, tuples_in, tuples_out, bytes_out;
 	uint64_t collisions, evictions, groups_open;
+	uint64_t dropped;            /* LFTA: tuples the ring lost; HFTA aggregate:
+	                                tuples refused by the group memory cap */
 };
-#define ENG_STATS_COLS 9
+#define ENG_STATS_COLS 10
 void eng_stats_init(struct eng_ctx *e);
 
 struct eng_stream *eng_registry_find(struct eng_ctx *e, const char *name);

@@ -127,6 +127,16 @@ static void *lfta_thread(void *arg)
 
 /* ---- the HFTA side ---------------------------------------------------------- */
 
+/* Tuples the aggregations of the chain refused (group memory cap). */
+uint64_t eng_sink_refused(const struct eng_op_sink *s)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < s->nops; i++)
+		if (s->ops[i]->vt->name[0] == 'a')
+			n += eng_op_aggregate_refused(s->ops[i]);
+	return n;
+}
+
 static int sink_accept(struct eng_op *op, const gs_value *vals, uint32_t n)
 {
 	struct eng_op_sink *s = (struct eng_op_sink *)op;
@@ -149,6 +159,7 @@ static void snapshot(struct eng_op_sink *s, struct eng_run_stats *st)
 	st->rows_out = s->op.tuples_out;
 	st->elapsed_ns = now_ns() - s->run->start_ns;
 	st->groups_open = s->agg ? eng_op_aggregate_groups(s->agg) : 0;
+	st->groups_refused = eng_sink_refused(s);
 }
 
 static int end_bucket(struct eng_op_sink *s)
@@ -249,9 +260,15 @@ int eng_run_build_ops(struct eng_ctx *e, struct eng_plan **chain, size_t n,
 		}
 		names[*nops] = chain[i]->name;
 		ops[(*nops)++] = op;
-		if (chain[i]->is_agg)
+		if (chain[i]->is_agg) {
 			sink->agg = op;
+			eng_op_aggregate_set_cap(op, e->cfg.group_memory ? e->cfg.group_memory
+			                                                 : ENG_GROUP_MEMORY_DEFAULT,
+			                         chain[i]->name, sink->out->notice, sink->out->ctx);
+		}
 	}
+	sink->ops = ops;
+	sink->nops = *nops;
 	ops[*nops] = &sink->op;
 	for (size_t i = 0; i < *nops; i++)
 		ops[i]->next = ops[i + 1];
@@ -292,6 +309,7 @@ static void record_stats(struct eng_ctx *e, const struct eng_plan *root, const s
 		rows[n].bytes_out = c->bytes_out;
 		rows[n].collisions = c->collisions;
 		rows[n].evictions = c->evictions;
+		rows[n].dropped = st->ring_drops;
 		n++;
 	}
 	for (size_t i = 0; i < nops; i++, n++) {
@@ -299,13 +317,24 @@ static void record_stats(struct eng_ctx *e, const struct eng_plan *root, const s
 		rows[n].part = ops[i]->vt->name[0] == 'a' ? "HFTA aggregate" : "HFTA select";
 		rows[n].tuples_in = ops[i]->tuples_in;
 		rows[n].tuples_out = ops[i]->tuples_out;
-		if (ops[i]->vt->name[0] == 'a')
+		if (ops[i]->vt->name[0] == 'a') {
 			rows[n].groups_open = eng_op_aggregate_groups(ops[i]);
+			rows[n].dropped = eng_op_aggregate_refused(ops[i]);
+		}
 	}
-	(void)st;
+	e->last = *st;
+	e->have_last = true;
 	free(e->stats);
 	e->stats = rows;
 	e->nstats = n;
+}
+
+bool eng_last_stats(const struct eng_ctx *e, struct eng_run_stats *st)
+{
+	if (!e->have_last)
+		return false;
+	*st = e->last;
+	return true;
 }
 
 /* A query over gs_stats: the rows come from the engine, not from packets. */
@@ -357,6 +386,7 @@ static int run_table(struct eng_ctx *e, struct eng_plan **chain, size_t nchain,
 		v[6].u = w->collisions;
 		v[7].u = w->evictions;
 		v[8].u = w->groups_open;
+		v[9].u = w->dropped;
 		if (head->vt->accept(head, v, ENG_STATS_COLS))
 			break;
 	}
@@ -514,6 +544,7 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 	st.rows_out = sink.op.tuples_out;
 	st.cancelled = e->cancel && !sink.stopped;
 	st.groups_open = sink.agg ? eng_op_aggregate_groups(sink.agg) : 0;
+	st.groups_refused = eng_sink_refused(&sink);
 	record_stats(e, root, &r, ops, names, nops, &st);
 	if (out->end)
 		out->end(out->ctx, &st);

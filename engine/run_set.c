@@ -539,6 +539,7 @@ static void record_set_stats(struct eng_ctx *e, const struct set_run *r)
 			rows[n].bytes_out = c->bytes_out;
 			rows[n].collisions = c->collisions;
 			rows[n].evictions = c->evictions;
+			rows[n].dropped = q->drops;
 			n++;
 		}
 		for (size_t j = 0; j < q->nops; j++, n++) {
@@ -548,8 +549,10 @@ static void record_set_stats(struct eng_ctx *e, const struct set_run *r)
 			rows[n].part = agg ? "HFTA aggregate" : "HFTA select";
 			rows[n].tuples_in = op->tuples_in;
 			rows[n].tuples_out = op->tuples_out;
-			if (agg)
+			if (agg) {
 				rows[n].groups_open = eng_op_aggregate_groups(op);
+				rows[n].dropped = eng_op_aggregate_refused(op);
+			}
 		}
 	}
 	free(e->stats);
@@ -681,6 +684,8 @@ int eng_run_set(struct eng_ctx *e, const char *const *names, size_t n,
 	shared.module_cached = cached;
 	shared.compile_ns = compile_ns;
 	record_set_stats(e, &r);
+	e->last = shared;           /* the totals of the set, summed below */
+	e->have_last = true;
 	for (size_t i = 0; i < n; i++) {
 		const struct set_query *q = &r.q[i];
 		const struct gs_lfta_counters *c = q->owner->lstate;
@@ -692,6 +697,12 @@ int eng_run_set(struct eng_ctx *e, const char *const *names, size_t n,
 		st.lfta_bytes = c->bytes_out;
 		st.ring_drops = q->owner->drops;
 		st.groups_open = q->sink.agg ? eng_op_aggregate_groups(q->sink.agg) : 0;
+		st.groups_refused = eng_sink_refused(&q->sink);
+		if (q->owner == q)
+			e->last.ring_drops += st.ring_drops;
+		e->last.groups_refused += st.groups_refused;
+		e->last.rows_out += st.rows_out;
+		e->last.lfta_tuples += q->owner == q ? st.lfta_tuples : 0;
 		if (outs[i].end)
 			outs[i].end(outs[i].ctx, &st);
 	}

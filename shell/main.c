@@ -30,6 +30,8 @@ enum {
 	OPT_JSON,
 	OPT_NO_CACHE,
 	OPT_NO_LIVE,
+	OPT_GROUP_MEMORY,
+	OPT_STATS_INTERVAL,
 	OPT_HELP
 };
 
@@ -48,6 +50,8 @@ static const struct option long_options[] = {
 	{ "buffer-size", required_argument, NULL, 'B' },
 	{ "no-live", no_argument, NULL, OPT_NO_LIVE },
 	{ "relinquish-privileges", required_argument, NULL, 'Z' },
+	{ "group-memory", required_argument, NULL, OPT_GROUP_MEMORY },
+	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -93,6 +97,13 @@ static void usage(void)
 	       "      --no-live            print aggregations on a terminal as plain rows,\n"
 	       "                           not as a live table repainted per bucket\n"
 	       "\n"
+	       "Limits and counters:\n"
+	       "      --group-memory=SIZE  cap on the memory of each aggregation's open groups\n"
+	       "                           (SIZE in bytes, or with k, M, G; default 1G): tuples\n"
+	       "                           that would open a group past it are dropped, counted\n"
+	       "      --stats-interval=SEC during live runs, a line of counters on stderr every\n"
+	       "                           SEC seconds (default 10; 0: none)\n"
+	       "\n"
 	       "Other:\n"
 	       "      --no-cache           always compile LFTA modules (do not use the cache)\n"
 	       "  -?, --help               show this help, then exit\n"
@@ -107,6 +118,34 @@ static int usage_error(void)
 {
 	fprintf(stderr, "Try \"gigsh --help\" for more information.\n");
 	return EXIT_USAGE;
+}
+
+/* A size: a number of bytes, or of KiB, MiB, GiB with a k, M or G suffix,
+ * from 1 KiB up to 1 TiB.  Returns -1 when text is not one. */
+static int parse_size(const char *text, size_t *out)
+{
+	char *end;
+	errno = 0;
+	if (text[0] < '0' || text[0] > '9')
+		return -1;
+	unsigned long long n = strtoull(text, &end, 10);
+	if (errno || end == text)
+		return -1;
+	unsigned shift = 0;
+	switch (*end) {
+	case '\0': break;
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	default: return -1;
+	}
+	if (*end || n > (1ull << 40) >> shift)
+		return -1;
+	n <<= shift;
+	if (n < 1024 || n > SIZE_MAX)
+		return -1;
+	*out = (size_t)n;
+	return 0;
 }
 
 /* getopt_long ran with opterr = 0: say what was wrong as getopt would. */
@@ -191,6 +230,8 @@ static int gigsh_main(int argc, char **argv, struct eng_source_spec *sources,
 	enum sh_format fmt = SH_FMT_ALIGNED;
 	bool tuples_only = false, quiet = false, no_rc = false, no_cache = false;
 	size_t buffer_bytes = 0;
+	size_t group_memory = 0;
+	unsigned stats_interval = 10;
 	bool no_live = false;
 	bool live = false, out_pipe = false, interactive;
 	const char *out_path = NULL;
@@ -256,6 +297,25 @@ static int gigsh_main(int argc, char **argv, struct eng_source_spec *sources,
 		case OPT_NO_LIVE:
 			no_live = true;
 			break;
+		case OPT_GROUP_MEMORY:
+			if (parse_size(optarg, &group_memory) < 0) {
+				fprintf(stderr, "gigsh: invalid group memory \"%s\": a size such as 65536, "
+				        "64k, 512M or 2G, at least 1k\n", optarg);
+				return usage_error();
+			}
+			break;
+		case OPT_STATS_INTERVAL: {
+			char *end;
+			errno = 0;
+			unsigned long secs = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || optarg[0] == '-' || secs > 86400) {
+				fprintf(stderr, "gigsh: invalid stats interval \"%s\": a number of seconds "
+				        "from 0 to 86400\n", optarg);
+				return usage_error();
+			}
+			stats_interval = (unsigned)secs;
+			break;
+		}
 		case OPT_HELP:
 			usage();
 			return 0;
@@ -312,6 +372,7 @@ static int gigsh_main(int argc, char **argv, struct eng_source_spec *sources,
 	cfg.no_cache = no_cache;
 	cfg.buffer_bytes = buffer_bytes;
 	cfg.modules_unprivileged = run_as != NULL;
+	cfg.group_memory = group_memory;
 	eng = eng_create(&cfg, errbuf);
 	if (eng && run_as) {
 		int d = -1;
@@ -349,6 +410,7 @@ static int gigsh_main(int argc, char **argv, struct eng_source_spec *sources,
 	sh.quiet = quiet;
 	sh.live = !no_live;
 	sh.flush_rows = live;
+	sh.stats_interval = stats_interval;
 	interactive = nactions == 0 && isatty(STDIN_FILENO);
 	sh_signals_install(&sh, interactive);
 

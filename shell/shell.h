@@ -50,6 +50,8 @@ struct sh {
 	char *live_sort;        /* \pset live_sort: a column name, or NULL: the first aggregate */
 	bool live_sort_asc;     /* with live_sort: ascending instead of descending */
 	bool live_sort_off;     /* \pset live_sort off: rows in arrival order */
+	unsigned stats_interval; /* --stats-interval: seconds between counter lines
+	                            on stderr during live runs; 0: none */
 	bool interactive;       /* in the readline loop: errors do not end it */
 	int depth;              /* \i nesting */
 	int exit_code;          /* for SH_FATAL */
@@ -67,6 +69,12 @@ struct sh_where {
 };
 
 /* ---- shell.c ------------------------------------------------------------ */
+
+/* Write the loss counters of a run to f, one per line: kernel and
+ * interface drops ("n/a" where the OS reports none, as for files), malformed or
+ * truncated packets, tuples lost between LFTA and HFTA, tuples refused by
+ * the group memory cap. */
+void sh_print_losses(FILE *f, const struct eng_run_stats *st);
 
 /* Set up a session over an engine (which may be set later, before
  * anything runs), with the live table on.  Results go to out, which the

@@ -1398,6 +1398,24 @@ static void test_schema_hash_and_linktypes(void)
 	CHECK_STR(cap_linktype_name(-12345), "unknown");
 }
 
+/* The OS's 32-bit counters widened to 64 bits across wraps, checked
+ * against totals summed by hand. */
+static void test_counter64(void)
+{
+	struct cap_counter64 c = { 0, 0 };
+
+	CHECK(cap_counter64_update(&c, 0) == 0);
+	CHECK(cap_counter64_update(&c, 10) == 10);
+	CHECK(cap_counter64_update(&c, 10) == 10);
+	CHECK(cap_counter64_update(&c, 4294967295u) == 4294967295ull);
+	/* wraps: 4294967295 -> 5 is 6 more */
+	CHECK(cap_counter64_update(&c, 5) == 4294967301ull);
+	/* three more wraps of 2^32 - 1 readings each apart by 2^31 */
+	for (int i = 0; i < 6; i++)
+		cap_counter64_update(&c, (uint32_t)(5u + (uint32_t)(i + 1) * 2147483648u));
+	CHECK(c.total == 4294967301ull + 6ull * 2147483648ull);
+}
+
 int main(void)
 {
 	RUN(test_eth_ipv4_tcp);
@@ -1420,5 +1438,6 @@ int main(void)
 	RUN(test_catalog);
 	RUN(test_lookup);
 	RUN(test_schema_hash_and_linktypes);
+	RUN(test_counter64);
 	return unit_done();
 }
