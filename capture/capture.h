@@ -28,7 +28,9 @@
  * decoded part.  Never reads outside [data, data+caplen).  Returns 0 when at
  * least the link layer was understood, -1 when the packet is malformed or
  * truncated before a network header (it still counts as a packet: ETH-level
- * fields such as time and len remain valid). */
+ * fields such as time and len remain valid).  p->cut is set, whatever the
+ * result, when the capture ends inside a link, network or fixed transport
+ * header that the packet has on the wire. */
 int cap_decode(struct cap_packet *p);
 
 /* True if gigsh can decode this libpcap DLT. */
@@ -96,13 +98,30 @@ struct cap_source;
  * reports (pcap_stats); *_valid is false where it reports nothing. */
 struct cap_stats {
 	uint64_t packets_seen;      /* packets handed to the run-time system */
-	uint64_t packets_malformed; /* cap_decode() said malformed/truncated */
+	uint64_t packets_malformed; /* cap_decode() said malformed, and not cut */
 	uint64_t bytes_seen;
 	uint64_t os_received;       /* ps_recv */
 	uint64_t os_dropped;        /* ps_drop: dropped by kernel */
-	uint64_t os_ifdropped;      /* ps_ifdrop: dropped by interface */
+	uint64_t os_ifdropped;      /* dropped by interface: sysfs rx_dropped +
+	                               rx_missed_errors + rx_fifo_errors since the
+	                               open where there, else ps_ifdrop */
 	bool os_valid;
+	uint64_t packets_truncated; /* headers cut by the snap length (packet.cut) */
 };
+
+/* A counter the OS reports in 32 bits (pcap_stat's u_int fields), widened
+ * to 64: feed it every reading, at least once per wrap (live sources read
+ * their counters each second).  The first reading counts from zero. */
+struct cap_counter64 {
+	uint64_t total;
+	uint32_t last;
+};
+static inline uint64_t cap_counter64_update(struct cap_counter64 *c, uint32_t now)
+{
+	c->total += (uint32_t)(now - c->last);
+	c->last = now;
+	return c->total;
+}
 
 /* Called for every packet (already decoded).  Return 0 to go on, non-zero
  * to stop reading. */
@@ -119,6 +138,8 @@ struct cap_source_ops {
 	int (*run)(struct cap_source *s, cap_packet_fn pkt, cap_tick_fn tick,
 	           void *ctx, volatile int *stop, char *errbuf);
 	void (*stats)(struct cap_source *s, struct cap_stats *st);
+	/* Make the next run start afresh: see cap_rewind. */
+	int (*rewind)(struct cap_source *s, char *errbuf);
 	void (*close)(struct cap_source *s);
 };
 
@@ -142,6 +163,13 @@ struct cap_source *cap_open_file(const char *path, char *errbuf);
  * tcpdump -B), 0 for libpcap's default. */
 struct cap_source *cap_open_live(const char *iface, const char *bpf, size_t buffer_bytes,
                                  char *errbuf);
+/* Make s ready for another run, with its counters at zero: a file is read
+ * again from its first packet (through the descriptor opened by
+ * cap_open_file, never by name); a live source delivers only the packets
+ * that arrive from now on (those the kernel kept while no run was reading
+ * are dropped, uncounted) and reports OS counts from now on.  Returns 0, or
+ * -1 with errbuf set. */
+int cap_rewind(struct cap_source *s, char *errbuf);
 void cap_close(struct cap_source *s);
 
 #endif

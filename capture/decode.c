@@ -54,6 +54,15 @@ static uint32_t clamp_off(uint64_t v)
 	return v >= CAP_NONE ? CAP_NONE - 1 : (uint32_t)v;
 }
 
+/* A header read that ends at byte `end` failed: when the frame on the wire
+ * holds that byte, the capture cut the header short (snap length) and the
+ * packet is marked cut; otherwise the frame itself is too short (malformed). */
+static void note_cut(struct cap_packet *p, uint64_t end)
+{
+	if (end > p->caplen && end <= p->len)
+		p->cut = 1;
+}
+
 /* The end of the frame as it was on the wire (or as captured, if a source
  * reports a wire length shorter than the capture). */
 static uint64_t frame_end(const struct cap_packet *p)
@@ -74,13 +83,18 @@ static int decode_ipv4(struct cap_packet *p, uint32_t off)
 	uint32_t vhl, ihl, tot = 0, frag = 0, proto = 0;
 	uint64_t end;
 
-	if (!cap_rd_u8(p, off, 0, &vhl) || vhl >> 4 != 4 || (vhl & 0x0f) < 5)
+	if (!cap_rd_u8(p, off, 0, &vhl)) {
+		note_cut(p, (uint64_t)off + 1);
+		return -1;
+	}
+	if (vhl >> 4 != 4 || (vhl & 0x0f) < 5)
 		return -1;
 	ihl = (vhl & 0x0f) * 4;
 	p->l3 = CAP_L3_IPV4;
 	p->l3_off = off;
 	p->l3_hlen = ihl;
 	if (!cap_have(p, off, 0, 20)) {
+		note_cut(p, (uint64_t)off + 20);
 		p->l3_end = clamp_off(frame_end(p));
 		return -1;
 	}
@@ -93,6 +107,7 @@ static int decode_ipv4(struct cap_packet *p, uint32_t off)
 	p->l3_end = clamp_off(end);
 	if (tot != 0 && tot < ihl)
 		return -1;
+	note_cut(p, (uint64_t)off + ihl); /* options past the capture */
 	if (p->l4_first && (uint64_t)off + ihl < p->l3_end)
 		p->l4_off = off + ihl;
 	return 0;
@@ -140,12 +155,17 @@ static int decode_ipv6(struct cap_packet *p, uint32_t off)
 	uint64_t h, end;
 	int n = 0, truncated = 0, jumbo = 0;
 
-	if (!cap_rd_u8(p, off, 0, &b) || b >> 4 != 6)
+	if (!cap_rd_u8(p, off, 0, &b)) {
+		note_cut(p, (uint64_t)off + 1);
+		return -1;
+	}
+	if (b >> 4 != 6)
 		return -1;
 	p->l3 = CAP_L3_IPV6;
 	p->l3_off = off;
 	p->l3_hlen = 40;
 	if (!cap_have(p, off, 0, 40)) {
+		note_cut(p, (uint64_t)off + 40);
 		p->l3_end = clamp_off(frame_end(p));
 		return -1;
 	}
@@ -162,6 +182,7 @@ static int decode_ipv6(struct cap_packet *p, uint32_t off)
 			return -1;
 		}
 		if (h >= p->caplen) {
+			note_cut(p, h + 1);
 			truncated = 1;
 			break;
 		}
@@ -169,6 +190,7 @@ static int decode_ipv6(struct cap_packet *p, uint32_t off)
 			/* next(1) reserved(1) offset(13) res(2) M(1) id(4) */
 			if (!cap_rd_u8(p, (uint32_t)h, 0, &next) ||
 			    !cap_rd_be16(p, (uint32_t)h, 2, &fo)) {
+				note_cut(p, h + 4);
 				truncated = 1;
 				break;
 			}
@@ -181,6 +203,7 @@ static int decode_ipv6(struct cap_packet *p, uint32_t off)
 			continue;
 		}
 		if (!cap_rd_u8(p, (uint32_t)h, 0, &next) || !cap_rd_u8(p, (uint32_t)h, 1, &hl)) {
+			note_cut(p, h + 2);
 			truncated = 1;
 			break;
 		}
@@ -199,6 +222,8 @@ static int decode_ipv6(struct cap_packet *p, uint32_t off)
 	else
 		end = (uint64_t)off + 40 + plen;
 	p->l3_end = clamp_off(end);
+	if (!truncated)
+		note_cut(p, h); /* the last extension header runs past the capture */
 	if (h > end)
 		return -1;
 	if (!truncated && p->l4_first && h < end)
@@ -215,13 +240,16 @@ static int is_vlan_tpid(uint32_t type)
  * then IPv4, IPv6 or a PPPoE session carrying either. */
 static int decode_ethertype(struct cap_packet *p, uint32_t off, uint32_t type)
 {
-	uint32_t tci, vt, code, ppp;
+	uint32_t tci, vt = 0, code = 0, ppp = 0;
 
 	while (is_vlan_tpid(type)) {
 		/* TCI: priority(3) DEI(1) VLAN id(12), then the next EtherType. */
-		if (p->n_vlan == MAX_VLAN_TAGS || !cap_rd_be16(p, off, 0, &tci) ||
-		    !cap_rd_be16(p, off, 2, &type))
+		if (p->n_vlan == MAX_VLAN_TAGS)
 			return -1;
+		if (!cap_rd_be16(p, off, 0, &tci) || !cap_rd_be16(p, off, 2, &type)) {
+			note_cut(p, (uint64_t)off + 4);
+			return -1;
+		}
 		if (p->n_vlan == 0)
 			p->vlan_outer = (uint16_t)(tci & 0x0fff);
 		else if (p->n_vlan == 1)
@@ -239,8 +267,14 @@ static int decode_ethertype(struct cap_packet *p, uint32_t off, uint32_t type)
 		return decode_ipv6(p, off);
 	case ETHERTYPE_PPPOE_SESS:
 		/* ver(4)=1 type(4)=1 | code=0 | session id(2) | length(2) | PPP protocol(2) */
-		if (!cap_rd_u8(p, off, 0, &vt) || !cap_rd_u8(p, off, 1, &code) ||
-		    !cap_rd_be16(p, off, 6, &ppp) || vt != 0x11 || code != 0)
+		if (!cap_have(p, off, 0, 8)) {
+			note_cut(p, (uint64_t)off + 8);
+			return -1;
+		}
+		cap_rd_u8(p, off, 0, &vt);
+		cap_rd_u8(p, off, 1, &code);
+		cap_rd_be16(p, off, 6, &ppp);
+		if (vt != 0x11 || code != 0)
 			return -1;
 		if (ppp == PPP_IPV4)
 			return decode_ipv4(p, off + 8);
@@ -259,8 +293,10 @@ static int decode_bsd_loop(struct cap_packet *p)
 {
 	uint32_t af;
 
-	if (!cap_rd_be32(p, 0, 0, &af))
+	if (!cap_rd_be32(p, 0, 0, &af)) {
+		note_cut(p, 4);
 		return -1;
+	}
 	if (af & 0xffff0000u)
 		af = (af >> 24) | ((af >> 8) & 0xff00u) | ((af << 8) & 0xff0000u) | (af << 24);
 	if (af == BSD_AF_INET)
@@ -275,8 +311,10 @@ static int decode_raw(struct cap_packet *p)
 {
 	uint32_t b;
 
-	if (!cap_rd_u8(p, 0, 0, &b))
+	if (!cap_rd_u8(p, 0, 0, &b)) {
+		note_cut(p, 1);
 		return -1;
+	}
 	if (b >> 4 == 4)
 		return decode_ipv4(p, 0);
 	if (b >> 4 == 6)
@@ -284,48 +322,57 @@ static int decode_raw(struct cap_packet *p)
 	return -1;
 }
 
-/* See capture.h.  The decoded part of p is reset first, so a packet can be
- * decoded again (e.g. after its caplen was changed). */
-int cap_decode(struct cap_packet *p)
+/* The fixed transport header (TCP 20 bytes, UDP 8, ICMP 4) that the
+ * datagram holds on the wire but the capture cut marks the packet cut. */
+static void note_cut_l4(struct cap_packet *p)
+{
+	uint32_t n;
+
+	if (p->l4_off == CAP_NONE || !p->l4_first)
+		return;
+	if (p->l4_proto == CAP_IPPROTO_TCP)
+		n = 20;
+	else if (p->l4_proto == CAP_IPPROTO_UDP)
+		n = 8;
+	else if ((p->l3 == CAP_L3_IPV4 && p->l4_proto == CAP_IPPROTO_ICMP) ||
+	         (p->l3 == CAP_L3_IPV6 && p->l4_proto == CAP_IPPROTO_ICMPV6))
+		n = 4;
+	else
+		return;
+	if ((uint64_t)p->l4_off + n <= p->l3_end)
+		note_cut(p, (uint64_t)p->l4_off + n);
+}
+
+/* The link layer of p and what it carries. */
+static int decode_link(struct cap_packet *p)
 {
 	uint32_t type = 0, hatype = 0;
-
-	p->l2_flags = 0;
-	p->ethertype = 0;
-	p->n_vlan = 0;
-	p->vlan_outer = 0;
-	p->vlan_inner = 0;
-	p->l2_off = CAP_NONE;
-	p->l3 = CAP_L3_NONE;
-	p->l3_off = CAP_NONE;
-	p->l3_hlen = 0;
-	p->l3_end = 0;
-	p->l4_proto = 0;
-	p->l4_first = 0;
-	p->pad0 = 0;
-	p->l4_off = CAP_NONE;
-	if (!p->data && p->caplen)
-		return -1;
 
 	switch (p->linktype) {
 	case CAP_DLT_EN10MB:
 		/* destination(6) source(6) EtherType(2) */
-		if (!cap_rd_be16(p, 0, 12, &type))
+		if (!cap_rd_be16(p, 0, 12, &type)) {
+			note_cut(p, 14);
 			return -1;
+		}
 		p->l2_flags = CAP_L2_ETHER;
 		p->l2_off = 0;
 		return decode_ethertype(p, 14, type);
 	case CAP_DLT_LINUX_SLL:
 		/* packet type(2) ARPHRD(2) address length(2) address(8) protocol(2) */
-		if (!cap_rd_be16(p, 0, 2, &hatype) || !cap_rd_be16(p, 0, 14, &type))
+		if (!cap_rd_be16(p, 0, 2, &hatype) || !cap_rd_be16(p, 0, 14, &type)) {
+			note_cut(p, 16);
 			return -1;
+		}
 		p->l2_flags = CAP_L2_SLL;
 		return hatype == ARPHRD_NETLINK ? 0 : decode_ethertype(p, 16, type);
 	case CAP_DLT_LINUX_SLL2:
 		/* protocol(2) reserved(2) ifindex(4) ARPHRD(2) packet type(1)
 		 * address length(1) address(8) */
-		if (!cap_have(p, 0, 0, 20))
+		if (!cap_have(p, 0, 0, 20)) {
+			note_cut(p, 20);
 			return -1;
+		}
 		cap_rd_be16(p, 0, 0, &type);
 		cap_rd_be16(p, 0, 8, &hatype);
 		p->l2_flags = CAP_L2_SLL;
@@ -343,6 +390,34 @@ int cap_decode(struct cap_packet *p)
 	default:
 		return -1;
 	}
+}
+
+/* See capture.h.  The decoded part of p is reset first, so a packet can be
+ * decoded again (e.g. after its caplen was changed). */
+int cap_decode(struct cap_packet *p)
+{
+	int rc;
+
+	p->l2_flags = 0;
+	p->ethertype = 0;
+	p->n_vlan = 0;
+	p->vlan_outer = 0;
+	p->vlan_inner = 0;
+	p->l2_off = CAP_NONE;
+	p->l3 = CAP_L3_NONE;
+	p->l3_off = CAP_NONE;
+	p->l3_hlen = 0;
+	p->l3_end = 0;
+	p->l4_proto = 0;
+	p->l4_first = 0;
+	p->cut = 0;
+	p->pad0 = 0;
+	p->l4_off = CAP_NONE;
+	if (!p->data && p->caplen)
+		return -1;
+	rc = decode_link(p);
+	note_cut_l4(p);
+	return rc;
 }
 
 static const struct {

@@ -56,7 +56,10 @@ struct cap_packet {
 
 	uint8_t l4_proto;    /* upper-layer protocol number (after IPv6 ext headers) */
 	uint8_t l4_first;    /* 1 if this is not a non-first fragment */
-	uint16_t pad0;
+	uint8_t cut;         /* 1 if the capture ends inside a link, network or
+	                        fixed transport header that the packet has on
+	                        the wire (the snap length cut it) */
+	uint8_t pad0;
 	uint32_t l4_off;     /* start of the transport header, CAP_NONE if absent
 	                        (non-first fragment, or header starts past l3_end) */
 };

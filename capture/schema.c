@@ -261,6 +261,7 @@ uint64_t cap_schema_hash(void)
 	h = fnv_num(h, offsetof(struct cap_packet, l3_end));
 	h = fnv_num(h, offsetof(struct cap_packet, l4_proto));
 	h = fnv_num(h, offsetof(struct cap_packet, l4_first));
+	h = fnv_num(h, offsetof(struct cap_packet, cut));
 	h = fnv_num(h, offsetof(struct cap_packet, l4_off));
 	return h;
 }

@@ -16,6 +16,11 @@
  * bytes left in the file, and the errors are libpcap's, word for word
  * (a record cut short, a capture length over 262144).  pcapng files, and
  * anything that cannot be mapped, go through libpcap.
+ *
+ * The file is opened once, by name, and read through that descriptor ever
+ * after: cap_rewind() starts it over (the map from its first record,
+ * libpcap on a fresh duplicate of the descriptor), so that a file opened
+ * before gigsh -Z drops root can be read by every query of the session.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,6 +58,9 @@ struct file_priv {
 	uint32_t snap;      /* the file's snapshot length, as libpcap uses it */
 	size_t dropped;     /* the mapping before this offset is given back */
 	const char *path;   /* for messages: points into the source's where[] */
+	int fd;             /* the file, open for the whole life of the source:
+	                       rewinds never open it by name again */
+	size_t data_off;    /* the first record of the mapped file */
 	int ticking;        /* a packet has been seen: tick_sec is valid */
 	uint64_t tick_sec;  /* the latest second ticked (or first seen) */
 };
@@ -104,8 +112,10 @@ static int deliver(struct cap_source *s, struct file_priv *fp, struct cap_packet
 		return 1;
 	s->st.packets_seen++;
 	s->st.bytes_seen += p->len;
-	if (cap_decode(p) < 0)
+	if (cap_decode(p) < 0 && !p->cut)
 		s->st.packets_malformed++;
+	if (p->cut)
+		s->st.packets_truncated++;
 	return pkt && pkt(ctx, p) != 0;
 }
 
@@ -138,15 +148,23 @@ static int map_run(struct cap_source *s, cap_packet_fn pkt, cap_tick_fn tick, vo
 		uint32_t sec = rd32(h, fp->swap), frac = rd32(h + 4, fp->swap);
 		uint32_t caplen = rd32(h + 8, fp->swap), len = rd32(h + 12, fp->swap);
 		left -= 16;
+		/* libpcap's messages: a length over the maximum is compared with
+		 * the snapshot length first; a record longer than the snapshot
+		 * length has its first snap bytes read before the rest. */
 		if (caplen > PCAP_MAX_CAPLEN) {
-			snprintf(msg, sizeof msg, "invalid packet capture length %u, bigger than "
-			         "maximum of %u", caplen, PCAP_MAX_CAPLEN);
+			if (caplen > fp->snap)
+				snprintf(msg, sizeof msg, "invalid packet capture length %u, bigger "
+				         "than snaplen of %u", caplen, fp->snap);
+			else
+				snprintf(msg, sizeof msg, "invalid packet capture length %u, bigger "
+				         "than maximum of %u", caplen, PCAP_MAX_CAPLEN);
 			file_error(errbuf, fp->path, msg);
 			return -1;
 		}
 		if (caplen > left) {
 			snprintf(msg, sizeof msg, "truncated dump file; tried to read %u captured bytes, "
-			         "only got %zu", caplen, left);
+			         "only got %zu", caplen > fp->snap && left < fp->snap ? fp->snap : caplen,
+			         left);
 			file_error(errbuf, fp->path, msg);
 			return -1;
 		}
@@ -155,7 +173,11 @@ static int map_run(struct cap_source *s, cap_packet_fn pkt, cap_tick_fn tick, vo
 		/* libpcap hands over no more than the snapshot length */
 		p.caplen = caplen > fp->snap ? fp->snap : caplen;
 		p.len = len;
-		p.ts_ns = (uint64_t)sec * NS_PER_SEC + (fp->nsec ? frac : (uint64_t)frac * 1000u);
+		/* as libpcap reads them: seconds unsigned (see file_run), the
+		 * fraction a signed 32-bit number (only a damaged file has one
+		 * of 2^31 or more) */
+		p.ts_ns = (uint64_t)sec * NS_PER_SEC +
+		          (uint64_t)((int64_t)(int32_t)frac * (fp->nsec ? 1 : 1000));
 		p.linktype = s->linktype;
 		fp->off += 16 + (size_t)caplen;
 		/* fetch the next record's header while this packet is worked on */
@@ -179,20 +201,16 @@ static int map_run(struct cap_source *s, cap_packet_fn pkt, cap_tick_fn tick, vo
 	return 0;
 }
 
-/* Map a classic pcap file whose header libpcap accepted.  Returns 0, or
- * -1 when the file keeps the libpcap path (pcapng, or no mapping). */
-static int map_classic(struct file_priv *fp, const char *path)
+/* Map the classic pcap file open on fd, whose header libpcap accepted.
+ * Returns 0, or -1 when the file keeps the libpcap path (pcapng, or no
+ * mapping).  fd stays open either way. */
+static int map_classic(struct file_priv *fp, int fd)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
 	struct stat st;
 	uint8_t hdr[24];
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 24 ||
-	    pread(fd, hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr) {
-		close(fd);
+	    pread(fd, hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr)
 		return -1;
-	}
 	uint32_t magic;
 	memcpy(&magic, hdr, 4);
 	switch (magic) {
@@ -201,17 +219,16 @@ static int map_classic(struct file_priv *fp, const char *path)
 	case 0xa1b23c4d: fp->swap = 0; fp->nsec = 1; break;
 	case 0x4d3cb2a1: fp->swap = 1; fp->nsec = 1; break;
 	default:
-		close(fd);
 		return -1;
 	}
 	void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
 	if (m == MAP_FAILED)
 		return -1;
 	madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
 	fp->map = m;
 	fp->map_len = (size_t)st.st_size;
 	fp->off = 24;
+	fp->data_off = 24;
 	fp->snap = rd32(hdr + 16, fp->swap);
 	uint16_t vmaj, vmin;
 	memcpy(&vmaj, hdr + 4, 2);
@@ -227,7 +244,9 @@ static int map_classic(struct file_priv *fp, const char *path)
 		fp->map = NULL;
 		return -1;
 	}
-	if (fp->snap == 0 || fp->snap > PCAP_MAX_CAPLEN)
+	/* libpcap keeps any snapshot length from 1 to INT_MAX, even one over
+	 * its maximum capture length */
+	if (fp->snap == 0 || fp->snap > INT32_MAX)
 		fp->snap = PCAP_MAX_CAPLEN;
 	return 0;
 }
@@ -258,7 +277,13 @@ static int file_run(struct cap_source *s, cap_packet_fn pkt, cap_tick_fn tick, v
 		p.caplen = hdr->caplen;
 		p.len = hdr->len;
 		/* opened with nanosecond precision: tv_usec holds nanoseconds */
-		p.ts_ns = (uint64_t)hdr->ts.tv_sec * NS_PER_SEC + (uint64_t)hdr->ts.tv_usec;
+		/* A classic pcap file holds the seconds as 32 unsigned bits, which
+		 * libpcap sign-extends: a time after 2038 comes back negative.
+		 * The fraction may be negative too in a damaged file; either way
+		 * the sum is taken modulo 2^64, as the mapped reader takes it. */
+		uint64_t sec = hdr->ts.tv_sec < 0 ? (uint64_t)(uint32_t)hdr->ts.tv_sec
+		                                   : (uint64_t)hdr->ts.tv_sec;
+		p.ts_ns = sec * NS_PER_SEC + (uint64_t)hdr->ts.tv_usec;
 		p.linktype = s->linktype;
 		if (deliver(s, fp, &p, pkt, tick, ctx) != 0)
 			return 0;
@@ -280,37 +305,92 @@ static void file_close(struct cap_source *s)
 		pcap_close(fp->pc);
 	if (fp && fp->map)
 		munmap((void *)fp->map, fp->map_len);
+	if (fp && fp->fd >= 0)
+		close(fp->fd);
 	free(fp);
 	free(s);
+}
+
+/* A libpcap reader over the file open on fd, from its first byte.  libpcap
+ * gets a duplicate of fd (pcap_close closes that one), so the source keeps
+ * its own descriptor and can start over without opening the file by name:
+ * after gigsh -Z has dropped root, the file may no longer be readable by
+ * name at all. */
+static pcap_t *pcap_on_fd(int fd, char *pe)
+{
+	if (lseek(fd, 0, SEEK_SET) < 0) {
+		snprintf(pe, PCAP_ERRBUF_SIZE, "cannot seek: %s", strerror(errno));
+		return NULL;
+	}
+	int d = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (d < 0) {
+		snprintf(pe, PCAP_ERRBUF_SIZE, "dup: %s", strerror(errno));
+		return NULL;
+	}
+	FILE *f = fdopen(d, "rb");
+	if (!f) {
+		snprintf(pe, PCAP_ERRBUF_SIZE, "fdopen: %s", strerror(errno));
+		close(d);
+		return NULL;
+	}
+	pcap_t *pc = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, pe);
+	if (!pc)
+		fclose(f); /* libpcap closes f only once it has taken it */
+	return pc;
+}
+
+/* Back to the first record, counters at zero. */
+static int file_rewind(struct cap_source *s, char *errbuf)
+{
+	struct file_priv *fp = s->priv;
+
+	memset(&s->st, 0, sizeof s->st);
+	fp->ticking = 0;
+	fp->tick_sec = 0;
+	if (fp->map) {
+		/* the pages given back are read from the file again on access */
+		fp->off = fp->data_off;
+		fp->dropped = 0;
+		return 0;
+	}
+	char pe[PCAP_ERRBUF_SIZE] = "";
+	if (fp->pc)
+		pcap_close(fp->pc);
+	fp->pc = pcap_on_fd(fp->fd, pe);
+	if (!fp->pc) {
+		file_error(errbuf, fp->path, pe[0] ? pe : "cannot read the file again");
+		return -1;
+	}
+	return 0;
 }
 
 static const struct cap_source_ops file_ops = {
 	.kind = "file",
 	.run = file_run,
 	.stats = file_stats,
+	.rewind = file_rewind,
 	.close = file_close,
 };
 
-/* Reads the first bytes of path and explains what is wrong with them, if
- * anything.  Returns 0 when they look like pcap or pcapng. */
-static int check_magic(const char *path, char *errbuf)
+/* Reads the first bytes of the file open on fd and explains what is wrong
+ * with them, if anything.  Returns 0 when they look like pcap or pcapng. */
+static int check_magic(int fd, const char *path, char *errbuf)
 {
 	unsigned char m[4];
-	size_t n;
-	FILE *f;
+	ssize_t n;
 
-	f = fopen(path, "rb");
-	if (!f) {
+	do
+		n = pread(fd, m, sizeof m, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == ESPIPE) {
+		snprintf(errbuf, CAP_ERRBUF_SIZE, "%s: not a regular file: save the capture to a "
+		         "file first", path);
+		return -1;
+	}
+	if (n < 0) {
 		snprintf(errbuf, CAP_ERRBUF_SIZE, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	n = fread(m, 1, sizeof m, f);
-	if (n < sizeof m && ferror(f)) {
-		snprintf(errbuf, CAP_ERRBUF_SIZE, "%s: %s", path, strerror(errno));
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
 	if (n == 0) {
 		snprintf(errbuf, CAP_ERRBUF_SIZE, "%s: empty file, not a capture", path);
 		return -1;
@@ -320,7 +400,7 @@ static int check_magic(const char *path, char *errbuf)
 		         "%s: gzip-compressed capture: gunzip it first", path);
 		return -1;
 	}
-	if (n == sizeof m) {
+	if (n == (ssize_t)sizeof m) {
 		uint32_t be = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
 
 		switch (be) {
@@ -336,7 +416,8 @@ static int check_magic(const char *path, char *errbuf)
 	return -1;
 }
 
-/* See capture.h.  The source owns the pcap handle; cap_close() frees both. */
+/* See capture.h.  The source owns the file's descriptor and the pcap
+ * handle; cap_close() frees them. */
 struct cap_source *cap_open_file(const char *path, char *errbuf)
 {
 	char pe[PCAP_ERRBUF_SIZE];
@@ -344,19 +425,27 @@ struct cap_source *cap_open_file(const char *path, char *errbuf)
 	struct file_priv *fp;
 	const char *base;
 	pcap_t *pc;
-	int dlt;
+	int dlt, fd;
 
 	errbuf[0] = '\0';
 	if (!path || !*path) {
 		snprintf(errbuf, CAP_ERRBUF_SIZE, "no capture file name given");
 		return NULL;
 	}
-	if (check_magic(path, errbuf) < 0)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(errbuf, CAP_ERRBUF_SIZE, "%s: %s", path, strerror(errno));
 		return NULL;
+	}
+	if (check_magic(fd, path, errbuf) < 0) {
+		close(fd);
+		return NULL;
+	}
 	pe[0] = '\0';
-	pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pe);
+	pc = pcap_on_fd(fd, pe);
 	if (!pc) {
 		file_error(errbuf, path, pe);
+		close(fd);
 		return NULL;
 	}
 	dlt = pcap_datalink(pc);
@@ -368,6 +457,7 @@ struct cap_source *cap_open_file(const char *path, char *errbuf)
 		         " Linux cooked (SLL, SLL2), BSD loopback and raw IPv4/IPv6 captures",
 		         path, cap_linktype_name(dlt), dlt, descr ? ", " : "", descr ? descr : "");
 		pcap_close(pc);
+		close(fd);
 		return NULL;
 	}
 	s = calloc(1, sizeof *s);
@@ -377,10 +467,12 @@ struct cap_source *cap_open_file(const char *path, char *errbuf)
 		free(s);
 		free(fp);
 		pcap_close(pc);
+		close(fd);
 		return NULL;
 	}
 	fp->pc = pc;
-	if (getenv("GIGSH_NO_MMAP") == NULL && map_classic(fp, path) == 0) {
+	fp->fd = fd;
+	if (getenv("GIGSH_NO_MMAP") == NULL && map_classic(fp, fd) == 0) {
 		pcap_close(pc); /* it checked the header; the map does the rest */
 		fp->pc = NULL;
 	}
@@ -393,6 +485,13 @@ struct cap_source *cap_open_file(const char *path, char *errbuf)
 	snprintf(s->where, sizeof s->where, "file:%s", path);
 	fp->path = s->where + strlen("file:");
 	return s;
+}
+
+/* See capture.h. */
+int cap_rewind(struct cap_source *s, char *errbuf)
+{
+	errbuf[0] = '\0';
+	return s->ops->rewind(s, errbuf);
 }
 
 /* See capture.h.  NULL is allowed. */

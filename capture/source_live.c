@@ -7,7 +7,11 @@
  * timeout and drains what is there with pcap_dispatch(), so it notices the
  * caller's stop flag within a poll period, and it ticks about once a second
  * of wall-clock time even when no packet arrives.  activate() failures
- * become the messages users know from tcpdump.
+ * become the messages users know from tcpdump.  A handle may serve several
+ * runs (gigsh -Z opens it once, as root): cap_rewind() makes the next run
+ * see only what arrives after it, with OS counts from then on.  The
+ * kernel's counters are widened to 64 bits at each reading (once a second);
+ * interface drops come from sysfs where it has the interface (see if_drops).
  */
 #include <errno.h>
 #include <limits.h>
@@ -29,6 +33,10 @@
  * kernel's buffer up to LIVE_TIMEOUT_MS before we see it, and a heartbeat
  * must not claim a time that a later packet still predates. */
 #define LIVE_TICK_LAG_NS 500000000ull
+/* After a rewind, packets stamped before it are skipped for this long. */
+#define LIVE_REWIND_SKIP_NS 2000000000ull
+/* A rewind drains at most this many batches the kernel already holds. */
+#define LIVE_REWIND_DRAIN 10000
 
 struct live_priv {
 	pcap_t *pc;
@@ -40,6 +48,15 @@ struct live_priv {
 	void *ctx;
 	volatile int *stop;
 	int quit;                /* the packet callback asked to stop */
+	uint64_t since_ns;       /* after a rewind: packets stamped earlier are skipped */
+	/* pcap_stats() counts in 32 bits: widened each time it is read; the
+	 * totals at the last rewind are subtracted */
+	struct cap_counter64 recv, drop, ifdrop;
+	uint64_t base_recv, base_drop, base_ifdrop;
+	/* interface drops from sysfs (if_drops) when it has them */
+	bool sysfs_drops;
+	uint64_t ifdrop_base, ifdrop_last;
+	char iface[64];
 };
 
 static uint64_t wall_ns(void)
@@ -48,6 +65,16 @@ static uint64_t wall_ns(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+/* True for a short while after a rewind (the kernel hands a block of
+ * packets over at most LIVE_TIMEOUT_MS after its first one arrived).
+ * Bounded so that a wall clock set back cannot hide packets for long. */
+static int skipping(const struct live_priv *lp)
+{
+	uint64_t now = wall_ns();
+
+	return now >= lp->since_ns && now - lp->since_ns < LIVE_REWIND_SKIP_NS;
 }
 
 static void live_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
@@ -65,10 +92,14 @@ static void live_packet(u_char *user, const struct pcap_pkthdr *h, const u_char 
 	p.ts_ns = (uint64_t)h->ts.tv_sec * NS_PER_SEC +
 	          (uint64_t)h->ts.tv_usec * (lp->nano ? 1u : 1000u);
 	p.linktype = s->linktype;
+	if (p.ts_ns < lp->since_ns && skipping(lp))
+		return; /* waited in the kernel since before the rewind */
 	s->st.packets_seen++;
 	s->st.bytes_seen += p.len;
-	if (cap_decode(&p) < 0)
+	if (cap_decode(&p) < 0 && !p.cut)
 		s->st.packets_malformed++;
+	if (p.cut)
+		s->st.packets_truncated++;
 	if (lp->pkt && lp->pkt(lp->ctx, &p) != 0) {
 		lp->quit = 1;
 		pcap_breakloop(lp->pc);
@@ -127,6 +158,45 @@ static int live_run(struct cap_source *s, cap_packet_fn pkt, cap_tick_fn tick, v
 	return 0;
 }
 
+/* One counter of /sys/class/net/IFACE/statistics; false when it is not
+ * there. */
+static bool sysfs_counter(const char *iface, const char *name, uint64_t *v)
+{
+	char path[160];
+	unsigned long long n;
+	FILE *f;
+	bool ok;
+
+	snprintf(path, sizeof path, "/sys/class/net/%s/statistics/%s", iface, name);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	ok = fscanf(f, "%llu", &n) == 1;
+	fclose(f);
+	if (ok)
+		*v = n;
+	return ok;
+}
+
+/* The packets the interface dropped on receive, as the kernel keeps them
+ * (64 bits): rx_dropped + rx_missed_errors + rx_fifo_errors.  libpcap's
+ * ps_ifdrop adds only the last two, in 32 bits; rx_dropped is where a
+ * virtual interface (veth) or the stack's backlog counts its drops.  False
+ * where sysfs has no such interface (the "any" device, a name with a
+ * slash, other systems). */
+static bool if_drops(const char *iface, uint64_t *v)
+{
+	uint64_t d = 0, m = 0, f = 0;
+
+	if (strchr(iface, '/') || !strcmp(iface, ".") || !strcmp(iface, "..") ||
+	    !sysfs_counter(iface, "rx_dropped", &d))
+		return false;
+	sysfs_counter(iface, "rx_missed_errors", &m);
+	sysfs_counter(iface, "rx_fifo_errors", &f);
+	*v = d + m + f;
+	return true;
+}
+
 static void live_stats(struct cap_source *s, struct cap_stats *st)
 {
 	struct live_priv *lp = s->priv;
@@ -135,11 +205,55 @@ static void live_stats(struct cap_source *s, struct cap_stats *st)
 	*st = s->st;
 	st->os_valid = false;
 	if (lp && lp->pc && pcap_stats(lp->pc, &ps) == 0) {
-		st->os_received = ps.ps_recv;
-		st->os_dropped = ps.ps_drop;
-		st->os_ifdropped = ps.ps_ifdrop;
+		st->os_received = cap_counter64_update(&lp->recv, ps.ps_recv) - lp->base_recv;
+		st->os_dropped = cap_counter64_update(&lp->drop, ps.ps_drop) - lp->base_drop;
+		st->os_ifdropped = cap_counter64_update(&lp->ifdrop, ps.ps_ifdrop) - lp->base_ifdrop;
 		st->os_valid = true;
 	}
+	if (lp && lp->sysfs_drops) {
+		uint64_t now;
+		/* a counter that went back (the interface was re-created)
+		 * keeps the last difference */
+		if (if_drops(lp->iface, &now) && now >= lp->ifdrop_base)
+			lp->ifdrop_last = now - lp->ifdrop_base;
+		st->os_ifdropped = lp->ifdrop_last;
+	}
+}
+
+/* From now on: packets the kernel holds from before are skipped when they
+ * come out of the buffer (by their time stamp: the kernel may still hold
+ * them in a block it has not handed over yet), and the OS counts start
+ * from their values now. */
+static void discard_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	(void)user;
+	(void)h;
+	(void)bytes;
+}
+
+static int live_rewind(struct cap_source *s, char *errbuf)
+{
+	struct live_priv *lp = s->priv;
+
+	(void)errbuf;
+	lp->since_ns = wall_ns();
+	/* what is already there goes now (the handle is non-blocking) */
+	for (int i = 0; i < LIVE_REWIND_DRAIN; i++)
+		if (pcap_dispatch(lp->pc, -1, discard_packet, NULL) <= 0)
+			break;
+	memset(&s->st, 0, sizeof s->st);
+	struct pcap_stat ps;
+	if (pcap_stats(lp->pc, &ps) == 0) {
+		lp->base_recv = cap_counter64_update(&lp->recv, ps.ps_recv);
+		lp->base_drop = cap_counter64_update(&lp->drop, ps.ps_drop);
+		lp->base_ifdrop = cap_counter64_update(&lp->ifdrop, ps.ps_ifdrop);
+	}
+	uint64_t now;
+	if (lp->sysfs_drops && if_drops(lp->iface, &now)) {
+		lp->ifdrop_base = now;
+		lp->ifdrop_last = 0;
+	}
+	return 0;
 }
 
 static void live_close(struct cap_source *s)
@@ -156,6 +270,7 @@ static const struct cap_source_ops live_ops = {
 	.kind = "pcap",
 	.run = live_run,
 	.stats = live_stats,
+	.rewind = live_rewind,
 	.close = live_close,
 };
 
@@ -173,7 +288,7 @@ static void activate_error(char *errbuf, const char *iface, int rc, const char *
 	case PCAP_ERROR_PERM_DENIED:
 		what = "You don't have permission to capture on that device";
 		hint = "; run as root or give gigsh CAP_NET_RAW and CAP_NET_ADMIN"
-		       " (setcap cap_net_raw,cap_net_admin+eip gigsh)";
+		       " (setcap cap_net_raw,cap_net_admin+ep gigsh)";
 		break;
 	case PCAP_ERROR_PROMISC_PERM_DENIED:
 		what = "You don't have permission to capture in promiscuous mode on that device";
@@ -293,6 +408,8 @@ struct cap_source *cap_open_live(const char *iface, const char *bpf, size_t buff
 	lp->pc = pc;
 	lp->fd = fd;
 	lp->nano = pcap_get_tstamp_precision(pc) == PCAP_TSTAMP_PRECISION_NANO;
+	snprintf(lp->iface, sizeof lp->iface, "%s", iface);
+	lp->sysfs_drops = strlen(iface) < sizeof lp->iface && if_drops(iface, &lp->ifdrop_base);
 	s->ops = &live_ops;
 	s->priv = lp;
 	s->linktype = dlt;

@@ -52,6 +52,7 @@ struct eng_ctx *eng_create(const struct eng_config *cfg, char *errbuf)
 	eng_stats_init(e);
 	e->mcfg.cache_dir = cfg->cache_dir;
 	e->mcfg.no_cache = cfg->no_cache;
+	e->mcfg.unprivileged = cfg->modules_unprivileged;
 	e->mcfg.werror = cfg->werror || (getenv("GIGSH_WERROR") && strcmp(getenv("GIGSH_WERROR"), "1") == 0);
 	return e;
 }
@@ -60,6 +61,7 @@ void eng_destroy(struct eng_ctx *e)
 {
 	if (!e)
 		return;
+	eng_close_sources(e);
 	eng_registry_free(e);
 	for (size_t i = 0; i < e->nkept; i++)
 		sql_script_free(e->kept[i]);

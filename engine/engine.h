@@ -34,7 +34,7 @@ struct eng_run_stats {
 	uint64_t rows_out;          /* rows given to eng_output.row */
 	uint64_t packets_seen;      /* over all sources */
 	uint64_t bytes_seen;        /* wire bytes of those packets */
-	uint64_t packets_malformed;
+	uint64_t packets_malformed; /* headers that make no sense (not cut) */
 	uint64_t os_received, os_dropped, os_ifdropped;
 	bool os_valid;              /* a live source reported OS counts */
 	uint64_t lfta_tuples;       /* tuples the LFTAs emitted */
@@ -47,6 +47,10 @@ struct eng_run_stats {
 	uint64_t lfta_collisions;   /* LFTA aggregation table collisions */
 	uint64_t lfta_evictions;    /* partial groups evicted early */
 	uint64_t lfta_bytes;        /* bytes of tuples the LFTA emitted */
+	uint64_t packets_truncated; /* headers cut by the snap length (not in
+	                               packets_malformed) */
+	uint64_t groups_refused;    /* tuples dropped: their new HFTA group would pass
+	                               the group memory cap (eng_config.group_memory) */
 };
 
 /* Where results go.  Callbacks run on the engine's HFTA thread, one at a
@@ -93,11 +97,29 @@ struct eng_config {
 	bool werror;                /* treat compiler warnings in modules as errors */
 	bool use_bpf;               /* install a BPF filter on live sources */
 	size_t buffer_bytes;        /* kernel capture buffer of live sources (-B); 0: default */
+	/* Never build or load a module while the process is root (real or
+	 * effective uid 0) or holds any capability: gigsh -Z sets it, so that
+	 * a failed or forgotten drop cannot run generated code as root. */
+	bool modules_unprivileged;
+	size_t group_memory;        /* cap on the memory of each aggregation's open HFTA
+	                               groups, bytes; 0: ENG_GROUP_MEMORY_DEFAULT */
 };
+
+/* The default cap on an aggregation's open groups: 1 GiB. */
+#define ENG_GROUP_MEMORY_DEFAULT ((size_t)1 << 30)
 
 /* Create an engine.  Returns NULL with errbuf (512 bytes) set. */
 struct eng_ctx *eng_create(const struct eng_config *cfg, char *errbuf);
 void eng_destroy(struct eng_ctx *e);
+
+/* Open every configured source now, and keep them open until eng_destroy:
+ * each query then reads them again (files from their first packet, live
+ * interfaces from the moment it starts) instead of opening them itself.
+ * gigsh -Z calls it before dropping root, so that the handles opened as
+ * root serve the whole session.  Without this call every query opens and
+ * closes its own sources.  Returns 0, or -1 with errbuf (512) set and
+ * nothing kept. */
+int eng_open_sources(struct eng_ctx *e, char *errbuf);
 
 /* Parse, analyze, plan and run every statement of text in order.  A query
  * with DEFINE { query_name 'x'; } is registered as stream x (and announced
@@ -149,6 +171,10 @@ int eng_describe(struct eng_ctx *e, const char *name,
 /* Give $name a value for later queries (text parsed per the declared type
  * when a query uses it). */
 int eng_set_param(struct eng_ctx *e, const char *name, const char *value);
+
+/* The totals of the last query run (every loss counter included).  Returns
+ * false when no query has run yet. */
+bool eng_last_stats(const struct eng_ctx *e, struct eng_run_stats *st);
 
 /* Stop the running query.  Async-signal-safe. */
 void eng_cancel(struct eng_ctx *e);

@@ -127,6 +127,7 @@ struct eng_module_cfg {
 	const char *cache_dir;  /* NULL: default; "" : no cache */
 	bool no_cache;
 	bool werror;
+	bool unprivileged;      /* refuse while root or holding capabilities (-Z) */
 };
 
 /* Build (or fetch from the cache) and load the module for plan p.
@@ -165,6 +166,9 @@ struct eng_ctx {
 	size_t nkept, capkept;
 	struct eng_stats_row *stats; /* the counters of the last run, per part */
 	size_t nstats;
+	struct cap_source **kept_srcs; /* after eng_open_sources: one per sources[i] */
+	struct eng_run_stats last;   /* the totals of the last run */
+	bool have_last;
 	struct eng_plan stats_plan;  /* the schema of gs_stats */
 	struct eng_stream stats_stream;
 };
@@ -175,14 +179,35 @@ struct eng_stats_row {
 	const char *part;            /* "LFTA", "HFTA select", "HFTA aggregate" */
 	uint64_t packets_in, tuples_in, tuples_out, bytes_out;
 	uint64_t collisions, evictions, groups_open;
+	uint64_t dropped;            /* LFTA: tuples the ring lost; HFTA aggregate:
+	                                tuples refused by the group memory cap */
 };
-#define ENG_STATS_COLS 9
+#define ENG_STATS_COLS 10
 void eng_stats_init(struct eng_ctx *e);
 
 struct eng_stream *eng_registry_find(struct eng_ctx *e, const char *name);
 void eng_registry_add(struct eng_ctx *e, struct eng_stream *s);
 void eng_registry_free(struct eng_ctx *e);
 struct sql_catalog eng_catalog(struct eng_ctx *e);
+
+/* ---- sources (sources.c) ------------------------------------------------------ */
+
+/* The sources root reads (all, or those FROM iface.PROTO names), into
+ * srcs (room for e->nsources): the kept ones rewound, else freshly opened.
+ * *live says one of them is a live interface.  Returns 0, or -1 with *err
+ * set (nothing left to release). */
+int eng_sources_acquire(struct eng_ctx *e, const struct eng_plan *root, struct cap_source **srcs,
+                        size_t *nsrc, bool *live, struct sql_error *err);
+/* Source i of the configuration for a run (as eng_sources_acquire, one
+ * source), or NULL with *err set; give it back with eng_sources_release. */
+struct cap_source *eng_source_open(struct eng_ctx *e, size_t i, struct sql_error *err);
+/* The name FROM iface.PROTO matches for source i: the interface, or the
+ * file's base name. */
+const char *eng_source_name(const struct eng_ctx *e, size_t i);
+/* The end of a run: closes the sources unless the engine keeps them. */
+void eng_sources_release(struct eng_ctx *e, struct cap_source **srcs, size_t nsrc);
+/* Close the kept sources (eng_destroy). */
+void eng_close_sources(struct eng_ctx *e);
 
 /* ---- running ------------------------------------------------------------------ */
 

@@ -15,8 +15,14 @@
  * each object by a hash of its source, the headers, the compiler and its
  * flags, so re-running a query does not recompile.  A cache directory that
  * is not ours, or that others can write to, is refused.
+ *
+ * Under gigsh -Z (eng_module_cfg.unprivileged) nothing is built or loaded
+ * while the process still has root's uid or any capability: the drop must
+ * have happened first.
  */
 #include <dlfcn.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -95,6 +101,46 @@ static int hash_fd(int fd, uint64_t *h)
 			return 0;
 		*h = eng_fnv1a(*h, buf, (size_t)n);
 	}
+}
+
+/* The capabilities the process holds (effective or permitted), as the
+ * kernel's bit mask; -1 when they cannot be read. */
+static int held_caps(uint64_t *caps)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct d[2];
+	memset(d, 0, sizeof d);
+	if (syscall(SYS_capget, &h, d) < 0)
+		return -1;
+	*caps = ((uint64_t)(d[1].effective | d[1].permitted) << 32) | (d[0].effective | d[0].permitted);
+	return 0;
+}
+
+/* With cfg->unprivileged: 0 when the process is neither root nor holds a
+ * capability, else -1 with the reason in errbuf. */
+static int check_unprivileged(const struct eng_module_cfg *cfg, char *errbuf)
+{
+	if (!cfg->unprivileged)
+		return 0;
+	uid_t r, e, s;
+	uint64_t caps = 0;
+	if (getresuid(&r, &e, &s) < 0)
+		r = e = s = 0;
+	int cr = held_caps(&caps);
+	if (r != 0 && e != 0 && s != 0 && cr == 0 && caps == 0)
+		return 0;
+	char why[120];
+	if (r == 0 || e == 0 || s == 0)
+		snprintf(why, sizeof why, "it still runs as root (uid %u, euid %u, saved uid %u)",
+		         (unsigned)r, (unsigned)e, (unsigned)s);
+	else if (cr < 0)
+		snprintf(why, sizeof why, "its capabilities cannot be read: %s", strerror(errno));
+	else
+		snprintf(why, sizeof why, "it still holds capabilities (mask %#" PRIx64 ")", caps);
+	snprintf(errbuf, 512, "refusing to compile or load a query module: -Z was given, so modules "
+	         "are built only after gigsh has dropped its privileges, but %s; name an ordinary "
+	         "user with -Z (-Z root drops nothing)", why);
+	return -1;
 }
 
 /* Make dir (mode 0700) if missing, and check that it is ours and private. */
@@ -334,6 +380,8 @@ int eng_module_get(const struct eng_module_cfg *cfg, const struct eng_plan *p,
                    struct eng_module *m, char *errbuf)
 {
 	memset(m, 0, sizeof *m);
+	if (check_unprivileged(cfg, errbuf) < 0)
+		return -1;
 	uint64_t t0 = now_ns();
 	size_t nh;
 	const struct eng_embedded_file *hdr = eng_module_headers(&nh);

@@ -55,5 +55,13 @@ struct eng_op *eng_op_aggregate_new(const struct gs_hfta_aggregate *m, const gs_
                                     char *errbuf);
 /* Groups open now. */
 uint64_t eng_op_aggregate_groups(const struct eng_op *op);
+/* Cap the memory of the open groups (and their table) at bytes, 0 for no
+ * cap.  A tuple whose new group would pass the cap is dropped and counted
+ * (eng_op_aggregate_refused); the first time, warn(ctx, message) is called
+ * with a message naming the query.  Groups already open keep merging. */
+void eng_op_aggregate_set_cap(struct eng_op *op, size_t bytes, const char *name,
+                              void (*warn)(void *ctx, const char *msg), void *ctx);
+/* Tuples refused by the cap so far. */
+uint64_t eng_op_aggregate_refused(const struct eng_op *op);
 
 #endif

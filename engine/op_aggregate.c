@@ -48,6 +48,13 @@ struct op_agg {
 	bool have_cur;
 	gs_value cur;           /* the latest temporal value seen */
 	bool stopped;
+	/* memory cap (eng_op_aggregate_set_cap) */
+	size_t mem;             /* bytes held by the open groups and the table */
+	size_t mem_cap;         /* 0: none */
+	uint64_t refused;       /* tuples refused: their new group would pass the cap */
+	const char *name;       /* the query, for the message */
+	void (*warn)(void *ctx, const char *msg);
+	void *warn_ctx;
 };
 
 /* FNV-1a over the group variables in mask (strings by content). */
@@ -126,8 +133,19 @@ static enum gs_type type_at(const struct op_agg *a, uint32_t i)
 	                       : (enum gs_type)a->m->part_types[i - a->m->n_key];
 }
 
+/* The bytes a group holds: its block and its own strings. */
+static size_t group_bytes(const struct op_agg *a, const gs_value *kp)
+{
+	size_t n = sizeof(struct group) + a->nkp * sizeof(gs_value);
+	for (uint32_t i = 0; i < a->nkp; i++)
+		if (type_at(a, i) == GS_STRING)
+			n += kp[i].s.len ? kp[i].s.len : 1;
+	return n;
+}
+
 static void free_group(struct op_agg *a, struct group *g)
 {
+	a->mem -= group_bytes(a, g->kp);
 	for (uint32_t i = 0; i < a->nkp; i++)
 		if (type_at(a, i) == GS_STRING)
 			free((void *)g->kp[i].s.p);
@@ -158,6 +176,8 @@ static void merge(struct op_agg *a, gs_value *to, const gs_value *from)
 				if (t == GS_STRING) {
 					gs_value v = from[i];
 					if (own_string(&v) == 0) {
+						a->mem += (v.s.len ? v.s.len : 1);
+						a->mem -= (to[i].s.len ? to[i].s.len : 1);
 						free((void *)to[i].s.p);
 						to[i] = v;
 					}
@@ -191,17 +211,36 @@ static int grow(struct op_agg *a)
 		}
 	}
 	free(a->tab);
+	a->mem += (ncap - a->cap) * sizeof *t;
 	a->tab = t;
 	a->cap = ncap;
 	return 0;
 }
 
+/* The cap is reached: count the tuple, and say so the first time. */
+static int refuse(struct op_agg *a)
+{
+	if (a->refused++ == 0 && a->warn) {
+		char msg[300];
+		snprintf(msg, sizeof msg,
+		         "WARNING:  the open groups of query \"%s\" reached the memory cap (%zu kB): "
+		         "tuples that would open a new group are dropped and counted "
+		         "(--group-memory raises the cap)", a->name ? a->name : "?", a->mem_cap / 1024);
+		a->warn(a->warn_ctx, msg);
+	}
+	return 1;
+}
+
 /* Merge kp into its group of grouping set `set`, opening the group when
- * it is new. */
+ * it is new.  Returns 0, 1 when the memory cap refused a new group, or -1
+ * when out of memory. */
 static int add_set(struct op_agg *a, const gs_value *kp, uint32_t set)
 {
 	if (!a->cap || a->n >= a->cap / 4 * 3) {
-		if (grow(a) < 0)
+		/* under the cap, a table that cannot double keeps its size:
+		 * chains get longer, and the cap decides about new groups below */
+		bool room = !a->mem_cap || !a->cap || a->mem + a->cap * sizeof *a->tab <= a->mem_cap;
+		if (room && grow(a) < 0)
 			return -1;
 	}
 	uint64_t h = hash_vars(a, kp, a->ident) ^ ((uint64_t)set * 0x9e3779b97f4a7c15ULL);
@@ -216,6 +255,9 @@ static int add_set(struct op_agg *a, const gs_value *kp, uint32_t set)
 				g->kp[tk] = kp[tk];
 			return 0;
 		}
+	size_t need = group_bytes(a, kp);
+	if (a->mem_cap && a->mem + need > a->mem_cap)
+		return 1;
 	struct group *g = malloc(sizeof *g + a->nkp * sizeof(gs_value));
 	if (!g)
 		return -1;
@@ -234,22 +276,30 @@ static int add_set(struct op_agg *a, const gs_value *kp, uint32_t set)
 	g->next = a->tab[b];
 	a->tab[b] = g;
 	a->n++;
+	a->mem += need;
 	return 0;
 }
 
 /* Merge kp into its group in every grouping set. */
 static int add(struct op_agg *a, const gs_value *kp)
 {
-	if (a->m->n_sets <= 1)
-		return add_set(a, kp, 0);
-	for (uint32_t s = 0; s < a->m->n_sets; s++) {
-		memcpy(a->masked, kp, a->nkp * sizeof *kp);
-		for (uint32_t i = 0; i < a->m->n_key; i++)
-			if (!(a->m->set_masks[s] >> i & 1))
-				memset(&a->masked[i], 0, sizeof a->masked[i]);
-		if (add_set(a, a->masked, s) < 0)
-			return -1;
+	int refused = 0;
+	if (a->m->n_sets <= 1) {
+		refused = add_set(a, kp, 0);
+	} else {
+		for (uint32_t s = 0; s < a->m->n_sets && refused >= 0; s++) {
+			memcpy(a->masked, kp, a->nkp * sizeof *kp);
+			for (uint32_t i = 0; i < a->m->n_key; i++)
+				if (!(a->m->set_masks[s] >> i & 1))
+					memset(&a->masked[i], 0, sizeof a->masked[i]);
+			int rc = add_set(a, a->masked, s);
+			refused = rc < 0 ? -1 : refused | rc;
+		}
 	}
+	if (refused < 0)
+		return -1;
+	if (refused)
+		refuse(a);
 	return 0;
 }
 
@@ -560,6 +610,21 @@ static const struct eng_op_vt agg_vt = {
 uint64_t eng_op_aggregate_groups(const struct eng_op *op)
 {
 	return ((const struct op_agg *)op)->n;
+}
+
+uint64_t eng_op_aggregate_refused(const struct eng_op *op)
+{
+	return ((const struct op_agg *)op)->refused;
+}
+
+void eng_op_aggregate_set_cap(struct eng_op *op, size_t bytes, const char *name,
+                              void (*warn)(void *ctx, const char *msg), void *ctx)
+{
+	struct op_agg *a = (struct op_agg *)op;
+	a->mem_cap = bytes;
+	a->name = name;
+	a->warn = warn;
+	a->warn_ctx = ctx;
 }
 
 struct eng_op *eng_op_aggregate_new(const struct gs_hfta_aggregate *m, const gs_value *params,

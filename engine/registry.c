@@ -15,14 +15,15 @@
 /* gs_stats: the engine's own counters as a stream other queries read. */
 static const char *const stats_names[ENG_STATS_COLS] = {
 	"query", "part", "packets_in", "tuples_in", "tuples_out", "bytes_out",
-	"collisions", "evictions", "groups_open",
+	"collisions", "evictions", "groups_open", "dropped",
 };
 static const enum gs_type stats_types[ENG_STATS_COLS] = {
 	GS_STRING, GS_STRING, GS_ULLONG, GS_ULLONG, GS_ULLONG, GS_ULLONG, GS_ULLONG, GS_ULLONG, GS_ULLONG,
+	GS_ULLONG,
 };
 static const enum gs_temporal stats_temporal[ENG_STATS_COLS] = {
 	GS_VARYING, GS_VARYING, GS_VARYING, GS_VARYING, GS_VARYING, GS_VARYING, GS_VARYING,
-	GS_VARYING, GS_VARYING,
+	GS_VARYING, GS_VARYING, GS_VARYING,
 };
 static struct eng_column stats_cols[ENG_STATS_COLS];
 

@@ -81,6 +81,7 @@ static void source_counters(struct run *r, struct eng_run_stats *st, size_t upto
 		st->packets_seen += cs.packets_seen;
 		st->bytes_seen += cs.bytes_seen;
 		st->packets_malformed += cs.packets_malformed;
+		st->packets_truncated += cs.packets_truncated;
 		if (cs.os_valid) {
 			st->os_valid = true;
 			st->os_received += cs.os_received;
@@ -126,6 +127,16 @@ static void *lfta_thread(void *arg)
 
 /* ---- the HFTA side ---------------------------------------------------------- */
 
+/* Tuples the aggregations of the chain refused (group memory cap). */
+uint64_t eng_sink_refused(const struct eng_op_sink *s)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < s->nops; i++)
+		if (s->ops[i]->vt->name[0] == 'a')
+			n += eng_op_aggregate_refused(s->ops[i]);
+	return n;
+}
+
 static int sink_accept(struct eng_op *op, const gs_value *vals, uint32_t n)
 {
 	struct eng_op_sink *s = (struct eng_op_sink *)op;
@@ -148,6 +159,7 @@ static void snapshot(struct eng_op_sink *s, struct eng_run_stats *st)
 	st->rows_out = s->op.tuples_out;
 	st->elapsed_ns = now_ns() - s->run->start_ns;
 	st->groups_open = s->agg ? eng_op_aggregate_groups(s->agg) : 0;
+	st->groups_refused = eng_sink_refused(s);
 }
 
 static int end_bucket(struct eng_op_sink *s)
@@ -228,12 +240,6 @@ gs_value *eng_run_bind_params(struct eng_ctx *e, const struct eng_plan *p, struc
 	return v;
 }
 
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
-}
-
 int eng_run_build_ops(struct eng_ctx *e, struct eng_plan **chain, size_t n,
                       struct eng_module *mods, struct sql_arena *a, struct eng_op **ops,
                       const char **names, size_t *nops, struct eng_op_sink *sink,
@@ -254,9 +260,15 @@ int eng_run_build_ops(struct eng_ctx *e, struct eng_plan **chain, size_t n,
 		}
 		names[*nops] = chain[i]->name;
 		ops[(*nops)++] = op;
-		if (chain[i]->is_agg)
+		if (chain[i]->is_agg) {
 			sink->agg = op;
+			eng_op_aggregate_set_cap(op, e->cfg.group_memory ? e->cfg.group_memory
+			                                                 : ENG_GROUP_MEMORY_DEFAULT,
+			                         chain[i]->name, sink->out->notice, sink->out->ctx);
+		}
 	}
+	sink->ops = ops;
+	sink->nops = *nops;
 	ops[*nops] = &sink->op;
 	for (size_t i = 0; i < *nops; i++)
 		ops[i]->next = ops[i + 1];
@@ -297,6 +309,7 @@ static void record_stats(struct eng_ctx *e, const struct eng_plan *root, const s
 		rows[n].bytes_out = c->bytes_out;
 		rows[n].collisions = c->collisions;
 		rows[n].evictions = c->evictions;
+		rows[n].dropped = st->ring_drops;
 		n++;
 	}
 	for (size_t i = 0; i < nops; i++, n++) {
@@ -304,13 +317,24 @@ static void record_stats(struct eng_ctx *e, const struct eng_plan *root, const s
 		rows[n].part = ops[i]->vt->name[0] == 'a' ? "HFTA aggregate" : "HFTA select";
 		rows[n].tuples_in = ops[i]->tuples_in;
 		rows[n].tuples_out = ops[i]->tuples_out;
-		if (ops[i]->vt->name[0] == 'a')
+		if (ops[i]->vt->name[0] == 'a') {
 			rows[n].groups_open = eng_op_aggregate_groups(ops[i]);
+			rows[n].dropped = eng_op_aggregate_refused(ops[i]);
+		}
 	}
-	(void)st;
+	e->last = *st;
+	e->have_last = true;
 	free(e->stats);
 	e->stats = rows;
 	e->nstats = n;
+}
+
+bool eng_last_stats(const struct eng_ctx *e, struct eng_run_stats *st)
+{
+	if (!e->have_last)
+		return false;
+	*st = e->last;
+	return true;
 }
 
 /* A query over gs_stats: the rows come from the engine, not from packets. */
@@ -362,6 +386,7 @@ static int run_table(struct eng_ctx *e, struct eng_plan **chain, size_t nchain,
 		v[6].u = w->collisions;
 		v[7].u = w->evictions;
 		v[8].u = w->groups_open;
+		v[9].u = w->dropped;
 		if (head->vt->accept(head, v, ENG_STATS_COLS))
 			break;
 	}
@@ -427,35 +452,10 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 		sql_error_set(err, false, 0, "out of memory");
 		goto out;
 	}
-	r.block = true;
-	for (size_t i = 0; i < e->nsources; i++) {
-		const struct eng_source_spec *sp = &e->sources[i];
-		const char *name = sp->kind == ENG_SRC_FILE ? base_name(sp->arg) : sp->arg;
-		if (root->iface && strcmp(root->iface, name) != 0)
-			continue;
-		char cerr[CAP_ERRBUF_SIZE] = "";
-		struct cap_source *s = sp->kind == ENG_SRC_FILE ? cap_open_file(sp->arg, cerr)
-		                                                : cap_open_live(sp->arg, NULL, e->cfg.buffer_bytes, cerr);
-		if (!s) {
-			sql_error_set(err, false, 0, "%s", cerr[0] ? cerr : "cannot open the packet source");
-			goto out;
-		}
-		if (sp->kind == ENG_SRC_LIVE)
-			r.block = false;
-		r.srcs[r.nsrc++] = s;
-	}
-	if (r.nsrc == 0) {
-		sql_error_set(err, true, root->an->q->from[0].pos, "no packet source is called \"%s\"",
-		              root->iface);
-		char list[200] = "";
-		size_t n = 0;
-		for (size_t i = 0; i < e->nsources && n < sizeof list; i++)
-			n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "",
-			                      e->sources[i].kind == ENG_SRC_FILE ? base_name(e->sources[i].arg)
-			                                                         : e->sources[i].arg);
-		snprintf(err->hint, sizeof err->hint, "the sources are: %s", list);
+	bool live;
+	if (eng_sources_acquire(e, root, r.srcs, &r.nsrc, &live, err) < 0)
 		goto out;
-	}
+	r.block = !live;
 
 	/* modules, root first */
 	uint64_t t0 = now_ns();
@@ -544,6 +544,7 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 	st.rows_out = sink.op.tuples_out;
 	st.cancelled = e->cancel && !sink.stopped;
 	st.groups_open = sink.agg ? eng_op_aggregate_groups(sink.agg) : 0;
+	st.groups_refused = eng_sink_refused(&sink);
 	record_stats(e, root, &r, ops, names, nops, &st);
 	if (out->end)
 		out->end(out->ctx, &st);
@@ -555,8 +556,7 @@ out:
 	}
 	for (size_t i = 0; i < nops; i++)
 		ops[i]->vt->destroy(ops[i]);
-	for (size_t i = 0; i < r.nsrc; i++)
-		cap_close(r.srcs[i]);
+	eng_sources_release(e, r.srcs, r.nsrc);
 	free(r.lstate);
 	eng_ring_free(r.ring);
 	for (size_t i = 0; i < nchain; i++)

@@ -29,8 +29,12 @@ struct eng_op_sink {
 	uint64_t last_progress;     /* wall time of the last progress() */
 	struct run *run;            /* NULL: no progress() */
 	const struct eng_op *agg;   /* the last aggregation of the chain, or NULL */
+	struct eng_op *const *ops;  /* the chain (eng_run_build_ops), for counters */
+	size_t nops;
 };
 extern const struct eng_op_vt eng_sink_vt;
+/* Tuples the aggregations of the sink's chain refused (group memory cap). */
+uint64_t eng_sink_refused(const struct eng_op_sink *s);
 
 /* Values for the parameters plan p declares, from \set, allocated from a.
  * NULL with *err set (positions in p's text) when one has no value or a

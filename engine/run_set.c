@@ -271,12 +271,6 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
-}
-
 /* ---- the LFTA side ---------------------------------------------------------- */
 
 static int set_sink_tuple(void *ctx, const gs_value *vals, uint32_t n)
@@ -444,7 +438,7 @@ static int open_sources(struct set_run *r, struct sql_arena *a, struct sql_error
 	r->block = true;
 	for (size_t i = 0; i < e->nsources; i++) {
 		const struct eng_source_spec *sp = &e->sources[i];
-		const char *name = sp->kind == ENG_SRC_FILE ? base_name(sp->arg) : sp->arg;
+		const char *name = eng_source_name(e, i);
 		bool used = false;
 		for (size_t j = 0; j < r->nq; j++) {
 			const struct eng_plan *root = r->q[j].chain[r->q[j].nchain - 1];
@@ -457,13 +451,9 @@ static int open_sources(struct set_run *r, struct sql_arena *a, struct sql_error
 		}
 		if (!used)
 			continue;
-		char cerr[CAP_ERRBUF_SIZE] = "";
-		struct cap_source *s = sp->kind == ENG_SRC_FILE ? cap_open_file(sp->arg, cerr)
-		                                                : cap_open_live(sp->arg, NULL, e->cfg.buffer_bytes, cerr);
-		if (!s) {
-			sql_error_set(err, false, 0, "%s", cerr[0] ? cerr : "cannot open the packet source");
+		struct cap_source *s = eng_source_open(e, i, err);
+		if (!s)
 			return -1;
-		}
 		if (sp->kind == ENG_SRC_LIVE)
 			r->block = false;
 		r->srcs[r->nsrc++] = s;
@@ -549,6 +539,7 @@ static void record_set_stats(struct eng_ctx *e, const struct set_run *r)
 			rows[n].bytes_out = c->bytes_out;
 			rows[n].collisions = c->collisions;
 			rows[n].evictions = c->evictions;
+			rows[n].dropped = q->drops;
 			n++;
 		}
 		for (size_t j = 0; j < q->nops; j++, n++) {
@@ -558,8 +549,10 @@ static void record_set_stats(struct eng_ctx *e, const struct set_run *r)
 			rows[n].part = agg ? "HFTA aggregate" : "HFTA select";
 			rows[n].tuples_in = op->tuples_in;
 			rows[n].tuples_out = op->tuples_out;
-			if (agg)
+			if (agg) {
 				rows[n].groups_open = eng_op_aggregate_groups(op);
+				rows[n].dropped = eng_op_aggregate_refused(op);
+			}
 		}
 	}
 	free(e->stats);
@@ -678,6 +671,7 @@ int eng_run_set(struct eng_ctx *e, const char *const *names, size_t n,
 		shared.packets_seen += cs.packets_seen;
 		shared.bytes_seen += cs.bytes_seen;
 		shared.packets_malformed += cs.packets_malformed;
+		shared.packets_truncated += cs.packets_truncated;
 		if (cs.os_valid) {
 			shared.os_valid = true;
 			shared.os_received += cs.os_received;
@@ -690,6 +684,8 @@ int eng_run_set(struct eng_ctx *e, const char *const *names, size_t n,
 	shared.module_cached = cached;
 	shared.compile_ns = compile_ns;
 	record_set_stats(e, &r);
+	e->last = shared;           /* the totals of the set, summed below */
+	e->have_last = true;
 	for (size_t i = 0; i < n; i++) {
 		const struct set_query *q = &r.q[i];
 		const struct gs_lfta_counters *c = q->owner->lstate;
@@ -701,6 +697,12 @@ int eng_run_set(struct eng_ctx *e, const char *const *names, size_t n,
 		st.lfta_bytes = c->bytes_out;
 		st.ring_drops = q->owner->drops;
 		st.groups_open = q->sink.agg ? eng_op_aggregate_groups(q->sink.agg) : 0;
+		st.groups_refused = eng_sink_refused(&q->sink);
+		if (q->owner == q)
+			e->last.ring_drops += st.ring_drops;
+		e->last.groups_refused += st.groups_refused;
+		e->last.rows_out += st.rows_out;
+		e->last.lfta_tuples += q->owner == q ? st.lfta_tuples : 0;
 		if (outs[i].end)
 			outs[i].end(outs[i].ctx, &st);
 	}
@@ -717,8 +719,8 @@ out:
 		for (size_t j = 0; j < r.q[i].nchain; j++)
 			eng_module_release(&r.q[i].mods[j]);
 	}
-	for (size_t i = 0; i < r.nsrc; i++)
-		cap_close(r.srcs[i]);
+	if (r.srcs)
+		eng_sources_release(e, r.srcs, r.nsrc);
 	eng_ring_free(r.ring);
 	free(r.q);
 	sql_arena_free(a);

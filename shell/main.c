@@ -2,10 +2,11 @@
  * main.c: gigsh's command line.
  *
  * Parses the options (psql's where they overlap: -c -f -o -t -q -X --csv;
- * tcpdump's for the packet sources: -i -r; gigsh's own: --json, --no-cache,
- * --no-live), opens the results file, creates
- * the engine, runs ~/.gigshrc, then the -c/-f commands in order, else the
- * interactive shell when stdin is a terminal, else stdin as a script.
+ * tcpdump's for the packet sources and privileges: -i -r -B -Z; gigsh's own:
+ * --json, --no-cache, --no-live), opens the results file, creates the
+ * engine; with -Z USER opens every source then becomes USER (privs.c); runs
+ * ~/.gigshrc, then the -c/-f commands in order, else the interactive shell
+ * when stdin is a terminal, else stdin as a script.
  * Exit status: 0 success; 1 bad usage or start-up failure; 3 an error in a
  * script or -c command (the first one stops the run).
  */
@@ -29,6 +30,8 @@ enum {
 	OPT_JSON,
 	OPT_NO_CACHE,
 	OPT_NO_LIVE,
+	OPT_GROUP_MEMORY,
+	OPT_STATS_INTERVAL,
 	OPT_HELP
 };
 
@@ -46,6 +49,9 @@ static const struct option long_options[] = {
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "buffer-size", required_argument, NULL, 'B' },
 	{ "no-live", no_argument, NULL, OPT_NO_LIVE },
+	{ "relinquish-privileges", required_argument, NULL, 'Z' },
+	{ "group-memory", required_argument, NULL, OPT_GROUP_MEMORY },
+	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -70,6 +76,11 @@ static void usage(void)
 	       "                           repeated; files are read in order)\n"
 	       "  -B, --buffer-size=KIB    kernel capture buffer of live interfaces, in KiB\n"
 	       "                           (as tcpdump -B)\n"
+	       "  -Z, --relinquish-privileges=USER\n"
+	       "                           open the sources (and -o), then become USER\n"
+	       "                           before any module is compiled or loaded (as\n"
+	       "                           tcpdump -Z); with file capabilities, -Z with\n"
+	       "                           your own name drops them\n"
 	       "\n"
 	       "Input:\n"
 	       "  -c, --command=COMMAND    run one GSQL text or backslash command, then exit\n"
@@ -86,6 +97,13 @@ static void usage(void)
 	       "      --no-live            print aggregations on a terminal as plain rows,\n"
 	       "                           not as a live table repainted per bucket\n"
 	       "\n"
+	       "Limits and counters:\n"
+	       "      --group-memory=SIZE  cap on the memory of each aggregation's open groups\n"
+	       "                           (SIZE in bytes, or with k, M, G; default 1G): tuples\n"
+	       "                           that would open a group past it are dropped, counted\n"
+	       "      --stats-interval=SEC during live runs, a line of counters on stderr every\n"
+	       "                           SEC seconds (default 10; 0: none)\n"
+	       "\n"
 	       "Other:\n"
 	       "      --no-cache           always compile LFTA modules (do not use the cache)\n"
 	       "  -?, --help               show this help, then exit\n"
@@ -100,6 +118,34 @@ static int usage_error(void)
 {
 	fprintf(stderr, "Try \"gigsh --help\" for more information.\n");
 	return EXIT_USAGE;
+}
+
+/* A size: a number of bytes, or of KiB, MiB, GiB with a k, M or G suffix,
+ * from 1 KiB up to 1 TiB.  Returns -1 when text is not one. */
+static int parse_size(const char *text, size_t *out)
+{
+	char *end;
+	errno = 0;
+	if (text[0] < '0' || text[0] > '9')
+		return -1;
+	unsigned long long n = strtoull(text, &end, 10);
+	if (errno || end == text)
+		return -1;
+	unsigned shift = 0;
+	switch (*end) {
+	case '\0': break;
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	default: return -1;
+	}
+	if (*end || n > (1ull << 40) >> shift)
+		return -1;
+	n <<= shift;
+	if (n < 1024 || n > SIZE_MAX)
+		return -1;
+	*out = (size_t)n;
+	return 0;
 }
 
 /* getopt_long ran with opterr = 0: say what was wrong as getopt would. */
@@ -155,6 +201,26 @@ static enum sh_status run_rc(struct sh *sh)
 	return st == SH_ERROR ? SH_OK : st;
 }
 
+/* Every -f file other than stdin must be readable.  Returns 0, or -1 with
+ * the message in errbuf. */
+static int check_scripts(const struct action *actions, size_t nactions, char *errbuf,
+                         size_t size)
+{
+	for (size_t i = 0; i < nactions; i++) {
+		FILE *f;
+
+		if (actions[i].kind != 'f' || strcmp(actions[i].arg, "-") == 0)
+			continue;
+		f = fopen(actions[i].arg, "r");
+		if (!f) {
+			snprintf(errbuf, size, "%s: %s", actions[i].arg, strerror(errno));
+			return -1;
+		}
+		fclose(f);
+	}
+	return 0;
+}
+
 /* The program, with the option arrays (argc entries each) owned by main. */
 static int gigsh_main(int argc, char **argv, struct eng_source_spec *sources,
                       struct action *actions)
@@ -164,9 +230,13 @@ static int gigsh_main(int argc, char **argv, struct eng_source_spec *sources,
 	enum sh_format fmt = SH_FMT_ALIGNED;
 	bool tuples_only = false, quiet = false, no_rc = false, no_cache = false;
 	size_t buffer_bytes = 0;
+	size_t group_memory = 0;
+	unsigned stats_interval = 10;
 	bool no_live = false;
 	bool live = false, out_pipe = false, interactive;
 	const char *out_path = NULL;
+	const char *run_as = NULL;
+	struct sh_user user;
 	char errbuf[1200];
 	FILE *out = stdout;
 	struct eng_ctx *eng;
@@ -175,7 +245,7 @@ static int gigsh_main(int argc, char **argv, struct eng_source_spec *sources,
 	int c, code, werr;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:r:c:f:to:XqVB:", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:r:c:f:to:XqVB:Z:", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 		case 'r':
@@ -221,9 +291,31 @@ static int gigsh_main(int argc, char **argv, struct eng_source_spec *sources,
 		case OPT_NO_CACHE:
 			no_cache = true;
 			break;
+		case 'Z':
+			run_as = optarg;
+			break;
 		case OPT_NO_LIVE:
 			no_live = true;
 			break;
+		case OPT_GROUP_MEMORY:
+			if (parse_size(optarg, &group_memory) < 0) {
+				fprintf(stderr, "gigsh: invalid group memory \"%s\": a size such as 65536, "
+				        "64k, 512M or 2G, at least 1k\n", optarg);
+				return usage_error();
+			}
+			break;
+		case OPT_STATS_INTERVAL: {
+			char *end;
+			errno = 0;
+			unsigned long secs = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || optarg[0] == '-' || secs > 86400) {
+				fprintf(stderr, "gigsh: invalid stats interval \"%s\": a number of seconds "
+				        "from 0 to 86400\n", optarg);
+				return usage_error();
+			}
+			stats_interval = (unsigned)secs;
+			break;
+		}
 		case OPT_HELP:
 			usage();
 			return 0;
@@ -244,19 +336,29 @@ static int gigsh_main(int argc, char **argv, struct eng_source_spec *sources,
 		return usage_error();
 	}
 
-	for (size_t i = 0; i < nactions; i++) {
-		FILE *f;
-
-		if (actions[i].kind != 'f' || strcmp(actions[i].arg, "-") == 0)
-			continue;
-		f = fopen(actions[i].arg, "r");
-		if (!f) {
-			fprintf(stderr, "gigsh: %s: %s\n", actions[i].arg, strerror(errno));
-			return EXIT_USAGE;
-		}
-		fclose(f);
+	if (!run_as && check_scripts(actions, nactions, errbuf, sizeof errbuf) < 0) {
+		fprintf(stderr, "gigsh: %s\n", errbuf);
+		return EXIT_USAGE;
 	}
-	if (out_path) {
+	if (run_as && sh_user_lookup(run_as, &user, errbuf, sizeof errbuf) < 0) {
+		fprintf(stderr, "gigsh: %s\n", errbuf);
+		return EXIT_USAGE;
+	}
+	/* With -Z the switch happens below, after the sources are open; as a
+	 * different user the default module cache is the one in its home. */
+	bool switching = run_as && geteuid() == 0 && user.uid != 0;
+	if (switching && !user.home_usable) {
+		no_cache = true;
+		if (!quiet)
+			fprintf(stderr, "gigsh: -Z %s: the home directory %s is not a directory of that "
+			        "user: modules are compiled without a cache, each in a new private "
+			        "directory\n", user.name, user.home);
+	}
+	/* -o FILE is opened before any -Z switch (as tcpdump -w is), so that
+	 * root may write where the user cannot; -o |COMMAND is started after
+	 * it, so that the command does not run as root. */
+	bool late_pipe = run_as && out_path && out_path[0] == '|';
+	if (out_path && !late_pipe) {
 		out = sh_open_output(out_path, &out_pipe, errbuf, sizeof errbuf);
 		if (!out) {
 			fprintf(stderr, "gigsh: %s\n", errbuf);
@@ -269,7 +371,30 @@ static int gigsh_main(int argc, char **argv, struct eng_source_spec *sources,
 	cfg.nsources = nsources;
 	cfg.no_cache = no_cache;
 	cfg.buffer_bytes = buffer_bytes;
+	cfg.modules_unprivileged = run_as != NULL;
+	cfg.group_memory = group_memory;
 	eng = eng_create(&cfg, errbuf);
+	if (eng && run_as) {
+		int d = -1;
+		if (eng_open_sources(eng, errbuf) == 0 &&
+		    (d = sh_drop_privileges(&user, errbuf, sizeof errbuf)) == 1)
+			fprintf(stderr, "gigsh: warning: -Z %s: that user is root (uid 0): nothing is "
+			        "dropped, and queries that need a module will be refused\n", user.name);
+		if (d < 0) {
+			eng_destroy(eng);
+			eng = NULL;
+		}
+	}
+	/* with -Z, -f scripts are read as the user: checked after the switch */
+	if (eng && run_as && check_scripts(actions, nactions, errbuf, sizeof errbuf) < 0) {
+		eng_destroy(eng);
+		eng = NULL;
+	}
+	if (eng && late_pipe && !(out = sh_open_output(out_path, &out_pipe, errbuf, sizeof errbuf))) {
+		out = stdout;
+		eng_destroy(eng);
+		eng = NULL;
+	}
 	if (!eng) {
 		fprintf(stderr, "gigsh: %s\n", errbuf);
 		if (out != stdout && out_pipe)
@@ -285,6 +410,7 @@ static int gigsh_main(int argc, char **argv, struct eng_source_spec *sources,
 	sh.quiet = quiet;
 	sh.live = !no_live;
 	sh.flush_rows = live;
+	sh.stats_interval = stats_interval;
 	interactive = nactions == 0 && isatty(STDIN_FILENO);
 	sh_signals_install(&sh, interactive);
 

@@ -157,14 +157,21 @@ static enum sh_status meta_schema(struct sh *sh, const char *arg, size_t len,
 	return st;
 }
 
-/* \stats: the counters of the last run, as a query over gs_stats. */
+/* \stats: the counters of the last run, as a query over gs_stats, then
+ * every loss counter of that run. */
 static enum sh_status meta_stats(struct sh *sh, const char *arg, size_t len,
                                  const struct sh_where *w)
 {
 	static const char q[] = "SELECT * FROM gs_stats";
+	struct eng_run_stats st;
 	(void)arg;
 	(void)len;
-	return sh_run_statement(sh, q, sizeof q - 1, w);
+	enum sh_status rc = sh_run_statement(sh, q, sizeof q - 1, w);
+	if (rc == SH_OK && eng_last_stats(sh->eng, &st)) {
+		sh_print_losses(sh->out, &st);
+		fflush(sh->out);
+	}
+	return rc;
 }
 
 /* The names of \run (and \explain run): blank-separated words, a final
@@ -520,7 +527,7 @@ static const struct sh_meta meta_cmds[] = {
 	{ "o", meta_output, "[FILE]",
 	  "send results to FILE (|CMD: to a pipe), or back to stdout", SH_ARG_FILE, NULL, false },
 	{ "stats", meta_stats, "",
-	  "the counters of each part (LFTA, HFTA) of the last query run (gs_stats)",
+	  "the counters of each part (LFTA, HFTA) of the last query run (gs_stats), then its losses",
 	  SH_ARG_NONE, NULL, false },
 	{ "timing", meta_timing, "[on|off]",
 	  "show how long each statement takes", SH_ARG_WORDS, on_off, false },

@@ -105,6 +105,44 @@ static const char *plural(uint64_t n)
 	return n == 1 ? "" : "s";
 }
 
+/* One loss count, or "n/a" when it was not reported. */
+static void loss_line(FILE *f, const char *what, bool valid, uint64_t n)
+{
+	if (valid)
+		fprintf(f, "  %-52s %" PRIu64 "\n", what, n);
+	else
+		fprintf(f, "  %-52s n/a\n", what);
+}
+
+void sh_print_losses(FILE *f, const struct eng_run_stats *st)
+{
+	fprintf(f, "Losses of the last run:\n");
+	loss_line(f, "packets dropped by kernel", st->os_valid, st->os_dropped);
+	loss_line(f, "packets dropped by interface", st->os_valid, st->os_ifdropped);
+	loss_line(f, "packets malformed", true, st->packets_malformed);
+	loss_line(f, "packets truncated (headers cut by the snap length)", true, st->packets_truncated);
+	loss_line(f, "tuples lost between LFTA and HFTA, ring full", true, st->ring_drops);
+	loss_line(f, "tuples refused by the group memory cap", true, st->groups_refused);
+}
+
+/* A line of counters during a live run (--stats-interval). */
+static void print_progress_line(const struct eng_run_stats *st)
+{
+	fprintf(stderr, "gigsh: after %" PRIu64 " s: %" PRIu64 " packet%s seen", st->elapsed_ns / 1000000000u,
+	        st->packets_seen, plural(st->packets_seen));
+	if (st->os_valid)
+		fprintf(stderr, ", %" PRIu64 " dropped by kernel, %" PRIu64 " dropped by interface",
+		        st->os_dropped, st->os_ifdropped);
+	else
+		fprintf(stderr, ", kernel and interface drops n/a");
+	fprintf(stderr, ", %" PRIu64 " malformed, %" PRIu64 " truncated, %" PRIu64
+	        " tuple%s lost between LFTA and HFTA, %" PRIu64 " refused by the group memory cap, %"
+	        PRIu64 " row%s\n", st->packets_malformed, st->packets_truncated, st->ring_drops,
+	        plural(st->ring_drops),
+	        st->groups_refused, st->rows_out, plural(st->rows_out));
+	fflush(stderr);
+}
+
 /* tcpdump's counters for live sources, then gigsh's own line. */
 static void print_stats(const struct eng_run_stats *st)
 {
@@ -118,13 +156,16 @@ static void print_stats(const struct eng_run_stats *st)
 		fprintf(stderr, "%" PRIu64 " packet%s dropped by interface\n",
 		        st->os_ifdropped, plural(st->os_ifdropped));
 	}
-	fprintf(stderr, "gigsh: %" PRIu64 " packet%s seen, %" PRIu64
-	        " malformed or truncated, %" PRIu64 " tuple%s from LFTA, %" PRIu64 " row%s",
+	fprintf(stderr, "gigsh: %" PRIu64 " packet%s seen, %" PRIu64 " malformed, %" PRIu64
+	        " truncated, %" PRIu64 " tuple%s from LFTA, %" PRIu64 " row%s",
 	        st->packets_seen, plural(st->packets_seen), st->packets_malformed,
-	        st->lfta_tuples, plural(st->lfta_tuples), st->rows_out, plural(st->rows_out));
+	        st->packets_truncated, st->lfta_tuples, plural(st->lfta_tuples), st->rows_out, plural(st->rows_out));
 	if (st->ring_drops)
 		fprintf(stderr, ", %" PRIu64 " tuple%s lost between LFTA and HFTA",
 		        st->ring_drops, plural(st->ring_drops));
+	if (st->groups_refused)
+		fprintf(stderr, ", %" PRIu64 " tuple%s refused by the group memory cap",
+		        st->groups_refused, plural(st->groups_refused));
 	fprintf(stderr, "%s\n", st->cancelled ? ", cancelled" : "");
 	fflush(stderr);
 }
@@ -382,6 +423,7 @@ struct run_out {
 	uint64_t rows;
 	bool have_stats;
 	struct eng_run_stats st;
+	uint64_t last_line_ns;      /* elapsed_ns of the last --stats-interval line */
 	int live_err;               /* the live table's write error */
 	bool sort_unknown;          /* \pset live_sort names no column of the result */
 };
@@ -547,6 +589,13 @@ static void out_progress(void *ctx, const struct eng_run_stats *st)
 
 	if (r->live && sh_live_progress(r->live, st) != 0 && !r->live_err)
 		r->live_err = sh_live_errno(r->live);
+	/* live runs: a line of counters every stats_interval seconds (the live
+	 * table shows them in its footer instead) */
+	if (!r->live && r->info.live && r->sh->stats_interval && !r->sh->quiet &&
+	    st->elapsed_ns - r->last_line_ns >= (uint64_t)r->sh->stats_interval * 1000000000u) {
+		r->last_line_ns = st->elapsed_ns;
+		print_progress_line(st);
+	}
 }
 
 static void out_end(void *ctx, const struct eng_run_stats *st)
@@ -838,10 +887,10 @@ static void print_set_stats(const struct set_out *so, size_t n)
 		fprintf(stderr, "%" PRIu64 " packet%s dropped by interface\n",
 		        st->os_ifdropped, plural(st->os_ifdropped));
 	}
-	fprintf(stderr, "gigsh: %" PRIu64 " packet%s seen, %" PRIu64
-	        " malformed or truncated, one pass for %zu quer%s%s\n",
+	fprintf(stderr, "gigsh: %" PRIu64 " packet%s seen, %" PRIu64 " malformed, %" PRIu64
+	        " truncated, one pass for %zu quer%s%s\n",
 	        st->packets_seen, plural(st->packets_seen), st->packets_malformed,
-	        n, n == 1 ? "y" : "ies", st->cancelled ? ", cancelled" : "");
+	        st->packets_truncated, n, n == 1 ? "y" : "ies", st->cancelled ? ", cancelled" : "");
 	for (size_t i = 0; i < n; i++) {
 		st = &so[i].st;
 		fprintf(stderr, "gigsh: %s: %" PRIu64 " tuple%s from LFTA, %" PRIu64 " row%s",

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "../engine/engine.h"
 #include "live.h"
@@ -49,6 +50,8 @@ struct sh {
 	char *live_sort;        /* \pset live_sort: a column name, or NULL: the first aggregate */
 	bool live_sort_asc;     /* with live_sort: ascending instead of descending */
 	bool live_sort_off;     /* \pset live_sort off: rows in arrival order */
+	unsigned stats_interval; /* --stats-interval: seconds between counter lines
+	                            on stderr during live runs; 0: none */
 	bool interactive;       /* in the readline loop: errors do not end it */
 	int depth;              /* \i nesting */
 	int exit_code;          /* for SH_FATAL */
@@ -66,6 +69,12 @@ struct sh_where {
 };
 
 /* ---- shell.c ------------------------------------------------------------ */
+
+/* Write the loss counters of a run to f, one per line: kernel and
+ * interface drops ("n/a" where the OS reports none, as for files), malformed or
+ * truncated packets, tuples lost between LFTA and HFTA, tuples refused by
+ * the group memory cap. */
+void sh_print_losses(FILE *f, const struct eng_run_stats *st);
 
 /* Set up a session over an engine (which may be set later, before
  * anything runs), with the live table on.  Results go to out, which the
@@ -143,6 +152,31 @@ void sh_errorf(const struct sh_where *w, const char *fmt, ...)
 /* Print an informational line to stderr unless -q. */
 void sh_notef(const struct sh *sh, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* ---- privs.c ------------------------------------------------------------ */
+
+/* The user -Z names. */
+struct sh_user {
+	char name[64];
+	uid_t uid;
+	gid_t gid;
+	char home[512];
+	bool home_usable;       /* a directory the user owns: it can hold the module cache */
+};
+
+/* Look up the user name of -Z, before anything is opened.  Returns 0, or
+ * -1 with a message in errbuf (size bytes): no such user, or gigsh is not
+ * root and the user is not the one running it. */
+int sh_user_lookup(const char *name, struct sh_user *u, char *errbuf, size_t size);
+
+/* Become u for good: as root, the user's groups, gid and uid (real,
+ * effective, saved), HOME, USER and LOGNAME set to the user's and
+ * XDG_CACHE_HOME unset (and TMPDIR when the user cannot write it); as the
+ * user already, drop every capability.  Then checks that setuid(0) fails
+ * and no capability is left.  Returns 0; 1 when u is uid 0 (-Z root: still
+ * root; the engine will refuse modules); -1 with errbuf set when anything
+ * failed (the caller must exit). */
+int sh_drop_privileges(const struct sh_user *u, char *errbuf, size_t size);
 
 /* ---- meta.c ------------------------------------------------------------- */
 

@@ -159,7 +159,7 @@ if gs_ok aligned; then
 	rows=$(grep -E '^\([0-9]+ rows?\)$' "$T_DIR/out" | tr '\n' ' ')
 	check_eq aligned-titles "$titles$rows" \
 		"Query dns Query pings ($(wc -l <"$T_DIR/want.dns") rows) ($(wc -l <"$T_DIR/want.pings") rows) "
-	if grep -q -E '^gigsh: [0-9]+ packets seen, 0 malformed or truncated, one pass for 2 queries$' "$T_DIR/err" &&
+	if grep -q -E '^gigsh: [0-9]+ packets seen, 0 malformed, 0 truncated, one pass for 2 queries$' "$T_DIR/err" &&
 		grep -q -E "^gigsh: dns: [0-9]+ tuples? from LFTA, $(wc -l <"$T_DIR/want.dns") rows?$" "$T_DIR/err"; then
 		ok set-statistics
 	else

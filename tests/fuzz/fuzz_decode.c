@@ -3,7 +3,9 @@
  * accessor.  The first input byte picks the link type (each one gigsh
  * decodes), the rest is the captured packet, copied into a block of exactly
  * its length so that AddressSanitizer sees any read past it.  Every
- * protocol's membership test and every field's getter runs on it.
+ * protocol's membership test and every field's getter runs on it.  A
+ * packet whose wire length is its captured length must never be marked
+ * cut by the snap length.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,6 +35,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	p.ts_ns = 1700000000123456789ull;
 	p.linktype = dlts[(data[0] & 0x7f) % (sizeof dlts / sizeof dlts[0])];
 	cap_decode(&p);
+	/* only a snap length cuts headers: a whole frame is never "cut" */
+	if (p.cut && p.caplen >= p.len)
+		abort();
 	for (int i = 0; i < CAP_NPROTOS; i++)
 		(void)cap_proto_info((enum cap_proto)i)->is_member(&p);
 	for (size_t i = 0; i < cap_nfields(); i++) {

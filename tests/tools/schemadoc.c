@@ -154,7 +154,11 @@ static void print_notes(void)
 	       "- `time` and `timestamp` come from the capture (nanoseconds for pcap,\n"
 	       "  nanosecond pcap and pcapng files alike).\n"
 	       "- A packet whose headers are cut short or malformed still counts, and its\n"
-	       "  capture-level fields (`time`, `len`, `caplen`, ...) remain valid.\n");
+	       "  capture-level fields (`time`, `len`, `caplen`, ...) remain valid; `len`\n"
+	       "  stays the length on the wire.  The statistics count as truncated the\n"
+	       "  packets whose link, network (with options and extension headers) or\n"
+	       "  fixed transport header was cut by the snap length, and as malformed\n"
+	       "  the other packets the decoder could not make sense of.\n");
 }
 
 int main(void)

@@ -1068,6 +1068,64 @@ static const struct sample samples[] = {
 };
 #define NSAMPLES (sizeof samples / sizeof samples[0])
 
+/* Where the headers the decoder walks end in each sample (same order):
+ * link + network (with options and extension headers) + the fixed
+ * transport header (TCP 20, UDP 8, ICMP 4), worked out by hand from the
+ * bytes above.  A non-first fragment has no transport header; ARP is not
+ * decoded past Ethernet. */
+static const size_t hdr_end[] = {
+	14 + 20 + 20,          /* eth_tcp */
+	14 + 20 + 20,          /* eth_syn_padded */
+	18 + 20 + 8,           /* vlan_udp */
+	22 + 20 + 4,           /* qinq_icmp */
+	16 + 20 + 8,           /* sll_udp */
+	20 + 40 + 20,          /* sll2_ip6_tcp */
+	4 + 20 + 20,           /* null_tcp */
+	20 + 8,                /* raw_ip4_udp */
+	20 + 20,               /* ipv4_tcp */
+	40 + 4,                /* raw_ip6_icmp */
+	102 + 20,              /* eth_ip6_ext_tcp: TCP at 102 */
+	78 + 8,                /* eth_ip6_ah_udp: UDP at 78 */
+	14 + 20,               /* eth_frag_later */
+	14 + 40 + 8,           /* eth_ip6_frag_later */
+	22 + 20 + 20,          /* pppoe_tcp */
+	14 + 20 + 20,          /* eth_tso */
+	14 + 40 + 8 + 8,       /* eth_ip6_jumbo_udp */
+	14,                    /* eth_arp */
+};
+
+/* packet.cut: set exactly when the capture (caplen k < len) ends before the
+ * headers do; never when the frame on the wire is itself that short. */
+static void test_cut_flag(void)
+{
+	size_t si, k;
+
+	CHECK_INT(sizeof hdr_end / sizeof hdr_end[0], NSAMPLES);
+	for (si = 0; si < NSAMPLES && si < sizeof hdr_end / sizeof hdr_end[0]; si++) {
+		const struct sample *s = &samples[si];
+		struct tpkt t;
+
+		for (k = 0; k <= s->n; k++) {
+			int want = k < hdr_end[si];
+
+			mk_len(&t, s->dlt, s->b, k, s->n);
+			if (t.p.cut != want) {
+				fprintf(stderr, "%s cut to %zu of %zu: cut %d, want %d\n", s->what, k,
+				        s->n, t.p.cut, want);
+				unit_cur_failed = 1;
+			}
+			drop(&t);
+			/* the same bytes as a whole frame: too short, not cut */
+			mk_len(&t, s->dlt, s->b, k, k);
+			if (t.p.cut) {
+				fprintf(stderr, "%s: a whole frame of %zu bytes marked cut\n", s->what, k);
+				unit_cur_failed = 1;
+			}
+			drop(&t);
+		}
+	}
+}
+
 /* 1 if v (from a packet cut to k bytes held in buf) agrees with ref (from
  * the whole packet) for a field of type type. */
 static int agrees(enum gs_type type, const gs_value *v, const gs_value *ref,
@@ -1340,6 +1398,24 @@ static void test_schema_hash_and_linktypes(void)
 	CHECK_STR(cap_linktype_name(-12345), "unknown");
 }
 
+/* The OS's 32-bit counters widened to 64 bits across wraps, checked
+ * against totals summed by hand. */
+static void test_counter64(void)
+{
+	struct cap_counter64 c = { 0, 0 };
+
+	CHECK(cap_counter64_update(&c, 0) == 0);
+	CHECK(cap_counter64_update(&c, 10) == 10);
+	CHECK(cap_counter64_update(&c, 10) == 10);
+	CHECK(cap_counter64_update(&c, 4294967295u) == 4294967295ull);
+	/* wraps: 4294967295 -> 5 is 6 more */
+	CHECK(cap_counter64_update(&c, 5) == 4294967301ull);
+	/* three more wraps of 2^32 - 1 readings each apart by 2^31 */
+	for (int i = 0; i < 6; i++)
+		cap_counter64_update(&c, (uint32_t)(5u + (uint32_t)(i + 1) * 2147483648u));
+	CHECK(c.total == 4294967301ull + 6ull * 2147483648ull);
+}
+
 int main(void)
 {
 	RUN(test_eth_ipv4_tcp);
@@ -1357,9 +1433,11 @@ int main(void)
 	RUN(test_non_ip_link);
 	RUN(test_malformed);
 	RUN(test_truncated_everywhere);
+	RUN(test_cut_flag);
 	RUN(test_corrupted);
 	RUN(test_catalog);
 	RUN(test_lookup);
 	RUN(test_schema_hash_and_linktypes);
+	RUN(test_counter64);
 	return unit_done();
 }
