@@ -126,7 +126,7 @@ static int64_t reserve(struct eng_ring *r, uint64_t size, bool block)
 /* Make a record visible.  A sleeping consumer is woken for a mark, or once
  * a batch of tuples is waiting: waking it for every tuple costs a system
  * call per tuple, and a consumer that sleeps wakes by itself within 2 ms. */
-#define WAKE_BATCH 64u
+#define WAKE_BATCH 512u
 
 static void publish(struct eng_ring *r, uint64_t size, bool mark)
 {

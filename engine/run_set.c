@@ -7,7 +7,9 @@
  * protocol memberships (FROM TCP, FROM IPV4, ...) and the simple
  * conjuncts (a packet field compared with a constant, e.g. destPort = 443)
  * of every query's LFTA WHERE clause, deduplicated across the set and
- * evaluated once per packet into a bit vector.  A query's LFTA module is
+ * evaluated at most once per packet into a bit vector, when a query first
+ * needs the bit (protocols first, so a packet that is not TCP never has
+ * its TCP port compared).  A query's LFTA module is
  * called only for packets that have all of its bits; the module still runs
  * its whole WHERE clause, so a bit is only a necessary condition and the
  * results are those of the query run alone.
@@ -291,13 +293,23 @@ static int set_sink_heartbeat(void *ctx, uint64_t ts_ns)
 static int set_on_packet(void *ctx, const struct cap_packet *p)
 {
 	struct set_run *r = ctx;
-	uint64_t bits = 0;
-	for (uint32_t k = 0; k < r->pf.n; k++)
-		if (pf_eval(&r->pf.bit[k], p))
-			bits |= 1ull << k;
+	/* Bits are worked out when a query first needs them, at most once per
+	 * packet, lowest first (protocols before comparisons): a packet that
+	 * is not TCP never has its port compared. */
+	uint64_t known = 0, bits = 0;
 	for (size_t i = 0; i < r->nq; i++) {
 		struct set_query *q = &r->q[i];
-		if (q->owner != q || (bits & q->need) != q->need || !q->src_ok[r->cur_src])
+		if (q->owner != q || !q->src_ok[r->cur_src])
+			continue;
+		uint64_t todo = q->need & ~known;
+		while (todo && (bits & (q->need & known)) == (q->need & known)) {
+			unsigned k = (unsigned)__builtin_ctzll(todo);
+			todo &= todo - 1;
+			known |= 1ull << k;
+			if (pf_eval(&r->pf.bit[k], p))
+				bits |= 1ull << k;
+		}
+		if ((bits & q->need) != q->need)
 			continue;
 		if (q->lm->accept(q->lstate, p))
 			return 1;
@@ -757,7 +769,7 @@ int eng_explain_set(struct eng_ctx *e, const char *const *names, size_t n, FILE 
 	fprintf(f, "One pass over %zu quer%s:", n, n == 1 ? "y" : "ies");
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, " %s", q[i].name);
-	fprintf(f, "\nPrefilter: %u bit%s, each evaluated once per packet on the host before any LFTA\n",
+	fprintf(f, "\nPrefilter: %u bit%s, each evaluated at most once per packet on the host before any LFTA\n",
 	        pf->n, pf->n == 1 ? "" : "s");
 	for (uint32_t k = 0; k < pf->n; k++) {
 		const struct pf_bit *b = &pf->bit[k];
