@@ -176,6 +176,12 @@ int eng_set_param(struct eng_ctx *e, const char *name, const char *value);
  * false when no query has run yet. */
 bool eng_last_stats(const struct eng_ctx *e, struct eng_run_stats *st);
 
+/* The capabilities this process holds, effective or permitted, as the
+ * kernel's bit mask (bit CAP_NET_RAW etc.): 0 and *caps set, or -1 when
+ * they cannot be read.  The engine refuses modules under -Z while any are
+ * held; the shell checks its own drop with it. */
+int eng_caps_held(uint64_t *caps);
+
 /* Stop the running query.  Async-signal-safe. */
 void eng_cancel(struct eng_ctx *e);
 

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "../capture/capture.h"
 #include "../sql/analyze.h"
@@ -135,6 +136,14 @@ struct eng_module_cfg {
 int eng_module_get(const struct eng_module_cfg *cfg, const struct eng_plan *p,
                    struct eng_module *m, char *errbuf);
 void eng_module_release(struct eng_module *m);
+
+/* The monotonic clock in nanoseconds (run and build timings). */
+static inline uint64_t eng_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 /* ---- the registry ----------------------------------------------------------- */
 

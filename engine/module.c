@@ -50,13 +50,6 @@ static const char *const cc_flags[] = {
 	"-Wall", "-Wextra", "-fno-strict-aliasing",
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static int write_file(int dirfd, const char *name, const char *text, size_t len, char *errbuf)
 {
 	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -103,9 +96,8 @@ static int hash_fd(int fd, uint64_t *h)
 	}
 }
 
-/* The capabilities the process holds (effective or permitted), as the
- * kernel's bit mask; -1 when they cannot be read. */
-static int held_caps(uint64_t *caps)
+/* See engine_int.h. */
+int eng_caps_held(uint64_t *caps)
 {
 	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
 	struct __user_cap_data_struct d[2];
@@ -126,7 +118,7 @@ static int check_unprivileged(const struct eng_module_cfg *cfg, char *errbuf)
 	uint64_t caps = 0;
 	if (getresuid(&r, &e, &s) < 0)
 		r = e = s = 0;
-	int cr = held_caps(&caps);
+	int cr = eng_caps_held(&caps);
 	if (r != 0 && e != 0 && s != 0 && cr == 0 && caps == 0)
 		return 0;
 	char why[120];
@@ -382,7 +374,7 @@ int eng_module_get(const struct eng_module_cfg *cfg, const struct eng_plan *p,
 	memset(m, 0, sizeof *m);
 	if (check_unprivileged(cfg, errbuf) < 0)
 		return -1;
-	uint64_t t0 = now_ns();
+	uint64_t t0 = eng_now_ns();
 	size_t nh;
 	const struct eng_embedded_file *hdr = eng_module_headers(&nh);
 
@@ -415,7 +407,7 @@ int eng_module_get(const struct eng_module_cfg *cfg, const struct eng_plan *p,
 				return -1;
 			}
 			m->cached = true;
-			m->build_ns = now_ns() - t0;
+			m->build_ns = eng_now_ns() - t0;
 			return 0;
 		}
 	}
@@ -479,7 +471,7 @@ int eng_module_get(const struct eng_module_cfg *cfg, const struct eng_plan *p,
 out:
 	close(dfd);
 	remove_dir(dir);
-	m->build_ns = now_ns() - t0;
+	m->build_ns = eng_now_ns() - t0;
 	return rc;
 }
 

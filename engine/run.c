@@ -45,13 +45,6 @@ struct run {
 	uint64_t start_ns;
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* ---- the LFTA side ---------------------------------------------------------- */
 
 static int sink_tuple(void *ctx, const gs_value *vals, uint32_t n)
@@ -157,7 +150,7 @@ static void snapshot(struct eng_op_sink *s, struct eng_run_stats *st)
 	*st = s->run->snap;
 	pthread_mutex_unlock(&s->run->snap_mu);
 	st->rows_out = s->op.tuples_out;
-	st->elapsed_ns = now_ns() - s->run->start_ns;
+	st->elapsed_ns = eng_now_ns() - s->run->start_ns;
 	st->groups_open = s->agg ? eng_op_aggregate_groups(s->agg) : 0;
 	st->groups_refused = eng_sink_refused(s);
 }
@@ -180,7 +173,7 @@ static int sink_heartbeat(struct eng_op *op, uint64_t ts_ns)
 		s->stopped = true;
 		return 1;
 	}
-	uint64_t now = now_ns();
+	uint64_t now = eng_now_ns();
 	if (s->out->progress && s->run && now - s->last_progress >= 1000000000u) {
 		struct eng_run_stats st;
 		snapshot(s, &st);
@@ -369,7 +362,7 @@ static int run_table(struct eng_ctx *e, struct eng_plan **chain, size_t nchain,
 	rc = 0;
 	if (out->begin && out->begin(out->ctx, chain[0]->cols, chain[0]->ncols) != 0)
 		goto out;
-	r.start_ns = now_ns();
+	r.start_ns = eng_now_ns();
 	struct eng_op *head = ops[0];
 	for (size_t i = 0; i < e->nstats; i++) {
 		const struct eng_stats_row *w = &e->stats[i];
@@ -392,7 +385,7 @@ static int run_table(struct eng_ctx *e, struct eng_plan **chain, size_t nchain,
 	}
 	head->vt->flush(head);
 	st.rows_out = sink.op.tuples_out;
-	st.elapsed_ns = now_ns() - r.start_ns;
+	st.elapsed_ns = eng_now_ns() - r.start_ns;
 	if (out->end)
 		out->end(out->ctx, &st);
 out:
@@ -458,7 +451,7 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 	r.block = !live;
 
 	/* modules, root first */
-	uint64_t t0 = now_ns();
+	uint64_t t0 = eng_now_ns();
 	st.module_cached = true;
 	for (size_t i = nchain; i-- > 0;) {
 		if (eng_module_get(&e->mcfg, chain[i], &mods[i], eb) < 0) {
@@ -468,7 +461,7 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 		if (!mods[i].cached)
 			st.module_cached = false;
 	}
-	st.compile_ns = now_ns() - t0;
+	st.compile_ns = eng_now_ns() - t0;
 
 	/* HFTA chain: root's select or aggregation (if any), then one per
 	 * downstream query */
@@ -497,7 +490,7 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 		rc = 0;
 		goto out;
 	}
-	uint64_t start = now_ns();
+	uint64_t start = eng_now_ns();
 	r.start_ns = start;
 	sigset_t all, old;
 	sigfillset(&all);
@@ -535,7 +528,7 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 	}
 	pthread_join(th, NULL);
 	started = false;
-	st.elapsed_ns = now_ns() - start;
+	st.elapsed_ns = eng_now_ns() - start;
 	if (r.src_rc < 0)
 		sql_error_set(err, false, 0, "%s", r.errbuf);
 	rc = r.src_rc < 0 ? -1 : 0;

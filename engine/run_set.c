@@ -266,13 +266,6 @@ struct set_run {
 	char errbuf[CAP_ERRBUF_SIZE];
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* ---- the LFTA side ---------------------------------------------------------- */
 
 static int set_sink_tuple(void *ctx, const gs_value *vals, uint32_t n)
@@ -632,7 +625,7 @@ int eng_run_set(struct eng_ctx *e, const char *const *names, size_t n,
 	build_prefilter(&r.pf, r.q, n);
 	if (open_sources(&r, a, err) < 0)
 		goto out;
-	uint64_t t0 = now_ns();
+	uint64_t t0 = eng_now_ns();
 	bool cached = true;
 	for (size_t i = 0; i < n; i++) {
 		r.q[i].tag = (uint32_t)i;
@@ -641,7 +634,7 @@ int eng_run_set(struct eng_ctx *e, const char *const *names, size_t n,
 		for (size_t j = 0; j < r.q[i].nchain; j++)
 			cached &= r.q[i].mods[j].cached;
 	}
-	uint64_t compile_ns = now_ns() - t0;
+	uint64_t compile_ns = eng_now_ns() - t0;
 	r.ring = eng_ring_new(SET_RING_BYTES);
 	if (!r.ring) {
 		sql_error_set(err, false, 0, "out of memory");
@@ -654,7 +647,7 @@ int eng_run_set(struct eng_ctx *e, const char *const *names, size_t n,
 			any_stopped = true;
 		}
 	}
-	uint64_t start = now_ns();
+	uint64_t start = eng_now_ns();
 	if (!any_stopped) {
 		sigset_t all, old;
 		sigfillset(&all);
@@ -691,7 +684,7 @@ int eng_run_set(struct eng_ctx *e, const char *const *names, size_t n,
 			shared.os_ifdropped += cs.os_ifdropped;
 		}
 	}
-	shared.elapsed_ns = now_ns() - start;
+	shared.elapsed_ns = eng_now_ns() - start;
 	shared.cancelled = e->cancel && !any_stopped;
 	shared.module_cached = cached;
 	shared.compile_ns = compile_ns;

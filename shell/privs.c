@@ -63,18 +63,6 @@ int sh_user_lookup(const char *name, struct sh_user *u, char *errbuf, size_t siz
 	return 0;
 }
 
-/* The capabilities held (effective or permitted), or -1 when unreadable. */
-static int caps_held(uint64_t *caps)
-{
-	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
-	struct __user_cap_data_struct d[2];
-	memset(d, 0, sizeof d);
-	if (syscall(SYS_capget, &h, d) < 0)
-		return -1;
-	*caps = ((uint64_t)(d[1].effective | d[1].permitted) << 32) | (d[0].effective | d[0].permitted);
-	return 0;
-}
-
 /* Give up every capability (effective, permitted, inheritable). */
 static int caps_clear(void)
 {
@@ -133,7 +121,7 @@ int sh_drop_privileges(const struct sh_user *u, char *errbuf, size_t size)
 		snprintf(errbuf, size, "-Z %s: root could be regained after the switch: stopping", who);
 		return -1;
 	}
-	if (caps_held(&caps) < 0 || caps != 0) {
+	if (eng_caps_held(&caps) < 0 || caps != 0) {
 		snprintf(errbuf, size, "-Z %s: capabilities are still held after the switch: stopping",
 		         who);
 		return -1;

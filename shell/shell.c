@@ -143,19 +143,25 @@ static void print_progress_line(const struct eng_run_stats *st)
 	fflush(stderr);
 }
 
+/* tcpdump's four lines of counters, for live sources. */
+static void print_os_counts(const struct eng_run_stats *st)
+{
+	if (!st->os_valid)
+		return;
+	fprintf(stderr, "%" PRIu64 " packet%s captured\n",
+	        st->packets_seen, plural(st->packets_seen));
+	fprintf(stderr, "%" PRIu64 " packet%s received by filter\n",
+	        st->os_received, plural(st->os_received));
+	fprintf(stderr, "%" PRIu64 " packet%s dropped by kernel\n",
+	        st->os_dropped, plural(st->os_dropped));
+	fprintf(stderr, "%" PRIu64 " packet%s dropped by interface\n",
+	        st->os_ifdropped, plural(st->os_ifdropped));
+}
+
 /* tcpdump's counters for live sources, then gigsh's own line. */
 static void print_stats(const struct eng_run_stats *st)
 {
-	if (st->os_valid) {
-		fprintf(stderr, "%" PRIu64 " packet%s captured\n",
-		        st->packets_seen, plural(st->packets_seen));
-		fprintf(stderr, "%" PRIu64 " packet%s received by filter\n",
-		        st->os_received, plural(st->os_received));
-		fprintf(stderr, "%" PRIu64 " packet%s dropped by kernel\n",
-		        st->os_dropped, plural(st->os_dropped));
-		fprintf(stderr, "%" PRIu64 " packet%s dropped by interface\n",
-		        st->os_ifdropped, plural(st->os_ifdropped));
-	}
+	print_os_counts(st);
 	fprintf(stderr, "gigsh: %" PRIu64 " packet%s seen, %" PRIu64 " malformed, %" PRIu64
 	        " truncated, %" PRIu64 " tuple%s from LFTA, %" PRIu64 " row%s",
 	        st->packets_seen, plural(st->packets_seen), st->packets_malformed,
@@ -877,16 +883,7 @@ static void print_set_stats(const struct set_out *so, size_t n)
 {
 	const struct eng_run_stats *st = &so[0].st;
 
-	if (st->os_valid) {
-		fprintf(stderr, "%" PRIu64 " packet%s captured\n",
-		        st->packets_seen, plural(st->packets_seen));
-		fprintf(stderr, "%" PRIu64 " packet%s received by filter\n",
-		        st->os_received, plural(st->os_received));
-		fprintf(stderr, "%" PRIu64 " packet%s dropped by kernel\n",
-		        st->os_dropped, plural(st->os_dropped));
-		fprintf(stderr, "%" PRIu64 " packet%s dropped by interface\n",
-		        st->os_ifdropped, plural(st->os_ifdropped));
-	}
+	print_os_counts(st);
 	fprintf(stderr, "gigsh: %" PRIu64 " packet%s seen, %" PRIu64 " malformed, %" PRIu64
 	        " truncated, one pass for %zu quer%s%s\n",
 	        st->packets_seen, plural(st->packets_seen), st->packets_malformed,

@@ -183,6 +183,17 @@ netns_pair() {
 		2>"$T_DIR/ip.err"
 }
 
+# netns_no_ipv6: IPv6 off in both namespaces, so that no router or
+# neighbour solicitation joins the traffic a test counts.
+netns_no_ipv6() {
+	local ns
+	for ns in "$ns_a" "$ns_b"; do
+		ip netns exec "$ns" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1
+	done
+	return 0
+}
+
 # netns_up: bring vethA and vethB up and wait (5 s at most) for the carrier.
 netns_up() {
 	ip -n "$ns_a" link set vethA up && ip -n "$ns_b" link set vethB up || return 1

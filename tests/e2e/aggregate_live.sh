@@ -45,10 +45,7 @@ if ! netns_pair r; then
 	skip replay "cannot create network namespaces here: $(head -n 1 "$T_DIR/ip.err")"
 	t_end
 fi
-for ns in "$ns_a" "$ns_b"; do
-	ip netns exec "$ns" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1
-done
+netns_no_ipv6
 netns_up
 
 q="SELECT srcIP, COUNT(*), SUM(len) FROM IPV4 GROUP BY srcIP"
