@@ -252,10 +252,20 @@ struct set_query {
 	struct set_run *run;
 };
 
+/* What the per-packet loop needs of one LFTA instance, kept together
+ * (a set_query is large, and the loop runs for every packet). */
+struct set_hot {
+	uint64_t need;
+	int (*accept)(void *state, const struct cap_packet *pkt);
+	void *lstate;
+};
+
 struct set_run {
 	struct eng_ctx *e;
 	struct set_query *q;
 	size_t nq;
+	struct set_hot *hot;                /* the LFTAs that read the current source */
+	size_t nhot;
 	struct prefilter pf;
 	struct eng_ring *ring;
 	struct cap_source **srcs;
@@ -290,10 +300,8 @@ static int set_on_packet(void *ctx, const struct cap_packet *p)
 	 * packet, lowest first (protocols before comparisons): a packet that
 	 * is not TCP never has its port compared. */
 	uint64_t known = 0, bits = 0;
-	for (size_t i = 0; i < r->nq; i++) {
-		struct set_query *q = &r->q[i];
-		if (q->owner != q || !q->src_ok[r->cur_src])
-			continue;
+	for (size_t i = 0; i < r->nhot; i++) {
+		const struct set_hot *q = &r->hot[i];
 		uint64_t todo = q->need & ~known;
 		while (todo && (bits & (q->need & known)) == (q->need & known)) {
 			unsigned k = (unsigned)__builtin_ctzll(todo);
@@ -304,7 +312,7 @@ static int set_on_packet(void *ctx, const struct cap_packet *p)
 		}
 		if ((bits & q->need) != q->need)
 			continue;
-		if (q->lm->accept(q->lstate, p))
+		if (q->accept(q->lstate, p))
 			return 1;
 	}
 	return 0;
@@ -328,6 +336,13 @@ static void *set_lfta_thread(void *arg)
 	for (size_t i = 0; i < r->nsrc && !r->e->cancel; i++) {
 		struct cap_source *s = r->srcs[i];
 		r->cur_src = i;
+		r->nhot = 0;
+		for (size_t j = 0; j < r->nq; j++) {
+			struct set_query *q = &r->q[j];
+			if (q->owner == q && q->src_ok[i])
+				r->hot[r->nhot++] = (struct set_hot){ .need = q->need, .accept = q->lm->accept,
+				                                      .lstate = q->lstate };
+		}
 		if (s->ops->run(s, set_on_packet, set_on_tick, r, &r->e->cancel, r->errbuf) < 0) {
 			r->src_rc = -1;
 			break;
@@ -612,10 +627,11 @@ int eng_run_set(struct eng_ctx *e, const char *const *names, size_t n,
 	struct sql_arena *a = sql_arena_new();
 	struct set_run r = { .e = e, .nq = n };
 	r.q = calloc(n ? n : 1, sizeof *r.q);
+	r.hot = calloc(n ? n : 1, sizeof *r.hot);
 	int rc = -1;
 	pthread_t th;
 	bool started = false, any_stopped = false;
-	if (!a || !r.q) {
+	if (!a || !r.q || !r.hot) {
 		sql_error_set(err, false, 0, "out of memory");
 		goto out;
 	}
@@ -728,6 +744,7 @@ out:
 		eng_sources_release(e, r.srcs, r.nsrc);
 	eng_ring_free(r.ring);
 	free(r.q);
+	free(r.hot);
 	sql_arena_free(a);
 	e->cancel = 0;
 	return rc;
