@@ -7,6 +7,7 @@
 #   truncated   the crafted "trunc" capture: two of its four packets are cut
 #               inside their IP or TCP header (the third only in its
 #               payload), so 0 malformed and 2 truncated packets.
+#   malformed   the crafted "badihl" capture: 3 bogus IPv4 headers.
 #   group cap   --group-memory small: some groups are refused, with one
 #               WARNING; every row printed is exact against tshark, fewer
 #               rows than tshark's groups, and \stats shows the refusals.
@@ -45,6 +46,17 @@ if gs_ok truncated-run; then
 	check_eq truncated-in-stats "$(grep -E '^  packets (malformed|truncated)' "$T_DIR/out" | awk '{ print $NF }' | tr '\n' ' ')" "0 2 "
 	# a file has no kernel or interface counts: n/a, not 0
 	check_eq kernel-na-for-files "$(grep -E '^  packets dropped by (kernel|interface)' "$T_DIR/out" | awk '{ print $NF }' | sort -u)" "n/a"
+fi
+
+# malformed: the crafted "badihl" capture has IHL 3 (under 20 bytes), IHL 15
+# (a 60-byte header in a 40-byte datagram) and a total length of 10 (under
+# the header) next to one good UDP packet: 3 malformed, none cut (tshark
+# says "Bogus IP header length" once and "Bogus IP length" twice)
+badihl=$(mk badihl badihl.pcap)
+gs -r "$badihl" --csv -t -c "SELECT srcIP FROM IPV4"
+if gs_ok malformed-run; then
+	check_eq malformed-count "$(grep -o -E '[0-9]+ malformed, [0-9]+ truncated' "$T_DIR/err" | head -n 1)" \
+		"3 malformed, 0 truncated"
 fi
 
 # ---- the group memory cap (tshark as the oracle) ---------------------------------
