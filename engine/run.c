@@ -120,6 +120,20 @@ static void *lfta_thread(void *arg)
 
 /* ---- the HFTA side ---------------------------------------------------------- */
 
+int eng_run_start_thread(pthread_t *th, void *(*fn)(void *), void *arg, struct sql_error *err)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	int terr = pthread_create(th, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (terr != 0) {
+		sql_error_set(err, false, 0, "cannot start the LFTA thread: %s", strerror(terr));
+		return -1;
+	}
+	return 0;
+}
+
 /* Tuples the aggregations of the chain refused (group memory cap). */
 uint64_t eng_sink_refused(const struct eng_op_sink *s)
 {
@@ -492,15 +506,8 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 	}
 	uint64_t start = eng_now_ns();
 	r.start_ns = start;
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	int terr = pthread_create(&th, NULL, lfta_thread, &r);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (terr != 0) {
-		sql_error_set(err, false, 0, "cannot start the LFTA thread: %s", strerror(terr));
+	if (eng_run_start_thread(&th, lfta_thread, &r, err) < 0)
 		goto out;
-	}
 	started = true;
 
 	struct eng_op *head = ops[0];

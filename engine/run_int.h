@@ -9,6 +9,7 @@
 #ifndef GIGSH_RUN_INT_H
 #define GIGSH_RUN_INT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -33,6 +34,9 @@ struct eng_op_sink {
 	size_t nops;
 };
 extern const struct eng_op_vt eng_sink_vt;
+/* Start the LFTA thread fn(arg) with every signal blocked in it (signals
+ * go to the shell's thread).  Returns 0, or -1 with *err set. */
+int eng_run_start_thread(pthread_t *th, void *(*fn)(void *), void *arg, struct sql_error *err);
 /* Tuples the aggregations of the sink's chain refused (group memory cap). */
 uint64_t eng_sink_refused(const struct eng_op_sink *s);
 

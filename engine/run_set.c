@@ -34,7 +34,6 @@
  * other queries still get every row already produced.
  */
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -665,15 +664,8 @@ int eng_run_set(struct eng_ctx *e, const char *const *names, size_t n,
 	}
 	uint64_t start = eng_now_ns();
 	if (!any_stopped) {
-		sigset_t all, old;
-		sigfillset(&all);
-		pthread_sigmask(SIG_BLOCK, &all, &old);
-		int terr = pthread_create(&th, NULL, set_lfta_thread, &r);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		if (terr != 0) {
-			sql_error_set(err, false, 0, "cannot start the LFTA thread: %s", strerror(terr));
+		if (eng_run_start_thread(&th, set_lfta_thread, &r, err) < 0)
 			goto out;
-		}
 		started = true;
 		hfta_loop(&r, &any_stopped);
 		pthread_join(th, NULL);
