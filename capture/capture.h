@@ -170,6 +170,14 @@ struct cap_source *cap_open_live(const char *iface, const char *bpf, size_t buff
  * are dropped, uncounted) and reports OS counts from now on.  Returns 0, or
  * -1 with errbuf set. */
 int cap_rewind(struct cap_source *s, char *errbuf);
+/* A second, independent reader of the same capture file as s, which a
+ * second thread may run at the same time as s: its own mapping and
+ * cursor over the descriptor s holds (so it works after privileges were
+ * dropped), starting at the first packet, with its own counters.  Only a
+ * file that takes the mapped path has one: NULL otherwise (a live source,
+ * a pcapng file, or no memory), with errbuf set when something failed.
+ * cap_close() it before s. */
+struct cap_source *cap_twin(const struct cap_source *s, char *errbuf);
 void cap_close(struct cap_source *s);
 
 #endif

@@ -506,6 +506,44 @@ struct cap_source *cap_open_file(const char *path, char *errbuf)
 }
 
 /* See capture.h. */
+struct cap_source *cap_twin(const struct cap_source *s, char *errbuf)
+{
+	errbuf[0] = '\0';
+	if (!s || s->ops != &file_ops)
+		return NULL;
+	const struct file_priv *orig = s->priv;
+	if (!orig->map)
+		return NULL;
+	struct cap_source *t = calloc(1, sizeof *t);
+	struct file_priv *fp = calloc(1, sizeof *fp);
+	int fd = fcntl(orig->fd, F_DUPFD_CLOEXEC, 0);
+	if (!t || !fp || fd < 0) {
+		snprintf(errbuf, CAP_ERRBUF_SIZE, "%s: %s", orig->path,
+		         fd < 0 ? strerror(errno) : "out of memory");
+		goto fail;
+	}
+	fp->fd = fd;
+	if (map_classic(fp, fd) < 0) {
+		/* the file changed under us: the caller reads it once */
+		snprintf(errbuf, CAP_ERRBUF_SIZE, "%s: cannot map the file a second time", orig->path);
+		goto fail;
+	}
+	t->ops = &file_ops;
+	t->priv = fp;
+	t->linktype = s->linktype;
+	memcpy(t->name, s->name, sizeof t->name);
+	memcpy(t->where, s->where, sizeof t->where);
+	fp->path = t->where + strlen("file:");
+	return t;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(fp);
+	free(t);
+	return NULL;
+}
+
+/* See capture.h. */
 int cap_rewind(struct cap_source *s, char *errbuf)
 {
 	errbuf[0] = '\0';

@@ -51,6 +51,8 @@ struct eng_run_stats {
 	                               packets_malformed) */
 	uint64_t groups_refused;    /* tuples dropped: their new HFTA group would pass
 	                               the group memory cap (eng_config.group_memory) */
+	uint32_t lfta_threads;      /* threads that ran the LFTAs (a one-pass set over
+	                               capture files may have two), 0 when none ran */
 };
 
 /* Where results go.  Callbacks run on the engine's HFTA thread, one at a

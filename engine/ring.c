@@ -10,6 +10,7 @@
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -39,11 +40,19 @@ struct eng_ring {
 	_Atomic uint64_t drops;
 	uint64_t cur_size;        /* size of the record the consumer holds */
 	uint32_t unwoken;         /* tuples published while the consumer slept */
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	pthread_mutex_t *mu;      /* own_mu, or a peer's (eng_ring_new_peer) */
+	pthread_cond_t *cv;
+	pthread_mutex_t own_mu;
+	pthread_cond_t own_cv;
+	bool owns_cv;
 };
 
 struct eng_ring *eng_ring_new(size_t bytes)
+{
+	return eng_ring_new_peer(bytes, NULL);
+}
+
+struct eng_ring *eng_ring_new_peer(size_t bytes, struct eng_ring *peer)
 {
 	struct eng_ring *r = calloc(1, sizeof *r);
 	if (!r)
@@ -55,8 +64,16 @@ struct eng_ring *eng_ring_new(size_t bytes)
 		free(r);
 		return NULL;
 	}
-	pthread_mutex_init(&r->mu, NULL);
-	pthread_cond_init(&r->cv, NULL);
+	if (peer) {
+		r->mu = peer->mu;
+		r->cv = peer->cv;
+	} else {
+		pthread_mutex_init(&r->own_mu, NULL);
+		pthread_cond_init(&r->own_cv, NULL);
+		r->mu = &r->own_mu;
+		r->cv = &r->own_cv;
+		r->owns_cv = true;
+	}
 	return r;
 }
 
@@ -64,34 +81,41 @@ void eng_ring_free(struct eng_ring *r)
 {
 	if (!r)
 		return;
-	pthread_mutex_destroy(&r->mu);
-	pthread_cond_destroy(&r->cv);
+	if (r->owns_cv) {
+		pthread_mutex_destroy(&r->own_mu);
+		pthread_cond_destroy(&r->own_cv);
+	}
 	free(r->buf);
 	free(r);
+}
+
+static void deadline(struct timespec *ts)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_nsec += 2000000; /* 2 ms */
+	if (ts->tv_nsec >= 1000000000) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000;
+	}
 }
 
 static void wait_briefly(struct eng_ring *r, _Atomic int *flag)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_nsec += 2000000; /* 2 ms */
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
-	pthread_mutex_lock(&r->mu);
+	deadline(&ts);
+	pthread_mutex_lock(r->mu);
 	atomic_store(flag, 1);
-	pthread_cond_timedwait(&r->cv, &r->mu, &ts);
+	pthread_cond_timedwait(r->cv, r->mu, &ts);
 	atomic_store(flag, 0);
-	pthread_mutex_unlock(&r->mu);
+	pthread_mutex_unlock(r->mu);
 }
 
 static void wake(struct eng_ring *r, _Atomic int *flag)
 {
 	if (atomic_load_explicit(flag, memory_order_acquire)) {
-		pthread_mutex_lock(&r->mu);
-		pthread_cond_broadcast(&r->cv);
-		pthread_mutex_unlock(&r->mu);
+		pthread_mutex_lock(r->mu);
+		pthread_cond_broadcast(r->cv);
+		pthread_mutex_unlock(r->mu);
 	}
 }
 
@@ -213,15 +237,14 @@ uint64_t eng_ring_drops(const struct eng_ring *r)
 	return atomic_load(&((struct eng_ring *)r)->drops);
 }
 
-int eng_ring_get(struct eng_ring *r, struct eng_rec *rec)
+/* The next record into *rec: 1, or 0 when the ring is empty. */
+static int try_get(struct eng_ring *r, struct eng_rec *rec)
 {
 	for (;;) {
 		uint64_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
 		uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire);
-		if (head == tail) {
-			wait_briefly(r, &r->consumer_waiting);
-			continue;
-		}
+		if (head == tail)
+			return 0;
 		uint8_t *p = r->buf + tail % r->cap;
 		struct rec_hdr *h = (struct rec_hdr *)p;
 		if (h->kind == REC_WRAP) {
@@ -234,7 +257,50 @@ int eng_ring_get(struct eng_ring *r, struct eng_rec *rec)
 		rec->tag = h->tag;
 		rec->vals = (gs_value *)(p + HDR);
 		r->cur_size = h->size;
-		return 0;
+		return 1;
+	}
+}
+
+int eng_ring_get(struct eng_ring *r, struct eng_rec *rec)
+{
+	while (!try_get(r, rec))
+		wait_briefly(r, &r->consumer_waiting);
+	return 0;
+}
+
+/* Records taken from one ring before the next is looked at: enough to
+ * keep the consumer on one producer's records for a while, few enough
+ * that the other producer never waits long for room. */
+#define ANY_TURN 256u
+
+size_t eng_ring_get_any(struct eng_ring *const *rs, size_t n, size_t *turn,
+                        struct eng_rec *rec)
+{
+	for (;;) {
+		size_t first = (*turn / ANY_TURN) % n;
+		for (size_t k = 0; k < n; k++) {
+			size_t i = (first + k) % n;
+			if (try_get(rs[i], rec)) {
+				/* stay with ring i for the rest of its turn */
+				*turn = k ? i * ANY_TURN : *turn + 1;
+				return i;
+			}
+		}
+		/* all empty: sleep on the shared condition until a producer
+		 * wakes it (or 2 ms pass) */
+		struct timespec ts;
+		deadline(&ts);
+		pthread_mutex_lock(rs[0]->mu);
+		for (size_t i = 0; i < n; i++)
+			atomic_store(&rs[i]->consumer_waiting, 1);
+		bool empty = true;
+		for (size_t i = 0; i < n && empty; i++)
+			empty = atomic_load(&rs[i]->head) == atomic_load(&rs[i]->tail);
+		if (empty)
+			pthread_cond_timedwait(rs[0]->cv, rs[0]->mu, &ts);
+		for (size_t i = 0; i < n; i++)
+			atomic_store(&rs[i]->consumer_waiting, 0);
+		pthread_mutex_unlock(rs[0]->mu);
 	}
 }
 
@@ -261,7 +327,7 @@ void eng_ring_release(struct eng_ring *r)
 void eng_ring_close(struct eng_ring *r)
 {
 	atomic_store(&r->closed, 1);
-	pthread_mutex_lock(&r->mu);
-	pthread_cond_broadcast(&r->cv);
-	pthread_mutex_unlock(&r->mu);
+	pthread_mutex_lock(r->mu);
+	pthread_cond_broadcast(r->cv);
+	pthread_mutex_unlock(r->mu);
 }

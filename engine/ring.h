@@ -31,6 +31,10 @@ struct eng_rec {
 
 /* A ring of about `bytes` bytes.  NULL when out of memory. */
 struct eng_ring *eng_ring_new(size_t bytes);
+/* The same, for a second producer whose consumer reads both rings with
+ * eng_ring_get_any: it sleeps and is woken through peer's condition
+ * variable.  Free it before peer. */
+struct eng_ring *eng_ring_new_peer(size_t bytes, struct eng_ring *peer);
 void eng_ring_free(struct eng_ring *r);
 
 /* Producer.  types[i] says which values are strings.  Returns 0 when the
@@ -52,6 +56,13 @@ uint64_t eng_ring_drops(const struct eng_ring *r);
 
 /* Consumer.  Waits for the next record.  Returns 0 with *rec set. */
 int eng_ring_get(struct eng_ring *r, struct eng_rec *rec);
+/* Consumer of rs[0..n) (rs[1..] made with eng_ring_new_peer(.., rs[0])):
+ * waits for a record in any of them and returns the index of its ring,
+ * with *rec set; release it with eng_ring_release(rs[index]).  The rings
+ * take turns (a few hundred records each); *turn keeps the turn between
+ * calls (start it at 0).  Each ring's records come in their order. */
+size_t eng_ring_get_any(struct eng_ring *const *rs, size_t n, size_t *turn,
+                        struct eng_rec *rec);
 /* Turn the string offsets of a tuple record into pointers (once, before
  * reading its strings); types as given to eng_ring_put_tuple. */
 void eng_ring_fix_strings(struct eng_rec *rec, const uint8_t *types);

@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../capture/accessors.h"
 #include "engine_int.h"
@@ -46,6 +47,8 @@
 #include "run_int.h"
 
 #define SET_RING_BYTES (16u << 20)
+/* LFTA threads of a set over capture files (see plan_workers) */
+#define SET_WORKERS 2
 #define MAX_CHAIN 32
 #define PF_MAX 64
 
@@ -227,6 +230,7 @@ static inline int pf_eval(const struct pf_bit *b, const struct cap_packet *p)
 /* ---- one query of the set ------------------------------------------------- */
 
 struct set_run;
+struct set_worker;
 
 struct set_query {
 	const char *name;
@@ -248,7 +252,9 @@ struct set_query {
 	uint64_t drops;                     /* its tuples lost in the ring */
 	bool stopped;                       /* its output wants no more */
 	uint32_t tag;
+	unsigned worker;                    /* the LFTA thread that runs its LFTA instance */
 	struct set_run *run;
+	struct set_worker *w;               /* that thread (an owner only) */
 };
 
 /* What the per-packet loop needs of one LFTA instance, kept together
@@ -259,20 +265,32 @@ struct set_hot {
 	void *lstate;
 };
 
+/* One LFTA thread: it reads every source (its own reader of each) and
+ * runs the LFTA instances assigned to it, into its own ring. */
+struct set_worker {
+	struct set_run *r;
+	unsigned idx;
+	struct eng_ring *ring;
+	struct cap_source **srcs;           /* worker 0: the run's; others: twins */
+	struct set_hot *hot;                /* its LFTAs that read the current source */
+	size_t nhot;
+	size_t cur_src;
+	int src_rc;
+	pthread_t th;
+	bool started;
+	char errbuf[CAP_ERRBUF_SIZE];
+};
+
 struct set_run {
 	struct eng_ctx *e;
 	struct set_query *q;
 	size_t nq;
-	struct set_hot *hot;                /* the LFTAs that read the current source */
-	size_t nhot;
 	struct prefilter pf;
-	struct eng_ring *ring;
 	struct cap_source **srcs;
 	size_t nsrc;
-	size_t cur_src;
 	bool block;
-	int src_rc;
-	char errbuf[CAP_ERRBUF_SIZE];
+	struct set_worker w[SET_WORKERS];
+	size_t nw;
 };
 
 /* ---- the LFTA side ---------------------------------------------------------- */
@@ -280,7 +298,7 @@ struct set_run {
 static int set_sink_tuple(void *ctx, const gs_value *vals, uint32_t n)
 {
 	struct set_query *q = ctx;
-	int rc = eng_ring_put_tuple_tag(q->run->ring, q->tag, vals, n, q->lm->out_types, q->run->block);
+	int rc = eng_ring_put_tuple_tag(q->w->ring, q->tag, vals, n, q->lm->out_types, q->run->block);
 	if (rc == 1)
 		q->drops++;
 	return rc < 0;
@@ -289,24 +307,25 @@ static int set_sink_tuple(void *ctx, const gs_value *vals, uint32_t n)
 static int set_sink_heartbeat(void *ctx, uint64_t ts_ns)
 {
 	struct set_query *q = ctx;
-	return eng_ring_put_mark_tag(q->run->ring, q->tag, ENG_REC_HEARTBEAT, ts_ns) < 0;
+	return eng_ring_put_mark_tag(q->w->ring, q->tag, ENG_REC_HEARTBEAT, ts_ns) < 0;
 }
 
 static int set_on_packet(void *ctx, const struct cap_packet *p)
 {
-	struct set_run *r = ctx;
+	struct set_worker *w = ctx;
+	const struct prefilter *pf = &w->r->pf;
 	/* Bits are worked out when a query first needs them, at most once per
 	 * packet, lowest first (protocols before comparisons): a packet that
 	 * is not TCP never has its port compared. */
 	uint64_t known = 0, bits = 0;
-	for (size_t i = 0; i < r->nhot; i++) {
-		const struct set_hot *q = &r->hot[i];
+	for (size_t i = 0; i < w->nhot; i++) {
+		const struct set_hot *q = &w->hot[i];
 		uint64_t todo = q->need & ~known;
 		while (todo && (bits & (q->need & known)) == (q->need & known)) {
 			unsigned k = (unsigned)__builtin_ctzll(todo);
 			todo &= todo - 1;
 			known |= 1ull << k;
-			if (pf_eval(&r->pf.bit[k], p))
+			if (pf_eval(&pf->bit[k], p))
 				bits |= 1ull << k;
 		}
 		if ((bits & q->need) != q->need)
@@ -317,12 +336,19 @@ static int set_on_packet(void *ctx, const struct cap_packet *p)
 	return 0;
 }
 
+/* Is q an LFTA instance of worker w? */
+static bool runs_on(const struct set_query *q, const struct set_worker *w)
+{
+	return q->owner == q && q->worker == w->idx;
+}
+
 static int set_on_tick(void *ctx, uint64_t ts_ns)
 {
-	struct set_run *r = ctx;
+	struct set_worker *w = ctx;
+	const struct set_run *r = w->r;
 	for (size_t i = 0; i < r->nq; i++) {
 		struct set_query *q = &r->q[i];
-		if (q->owner == q && q->src_ok[r->cur_src] && q->lm->heartbeat(q->lstate, ts_ns))
+		if (runs_on(q, w) && q->src_ok[w->cur_src] && q->lm->heartbeat(q->lstate, ts_ns))
 			return 1;
 	}
 	return 0;
@@ -330,27 +356,28 @@ static int set_on_tick(void *ctx, uint64_t ts_ns)
 
 static void *set_lfta_thread(void *arg)
 {
-	struct set_run *r = arg;
-	r->src_rc = 0;
+	struct set_worker *w = arg;
+	struct set_run *r = w->r;
+	w->src_rc = 0;
 	for (size_t i = 0; i < r->nsrc && !r->e->cancel; i++) {
-		struct cap_source *s = r->srcs[i];
-		r->cur_src = i;
-		r->nhot = 0;
+		struct cap_source *s = w->srcs[i];
+		w->cur_src = i;
+		w->nhot = 0;
 		for (size_t j = 0; j < r->nq; j++) {
 			struct set_query *q = &r->q[j];
-			if (q->owner == q && q->src_ok[i])
-				r->hot[r->nhot++] = (struct set_hot){ .need = q->need, .accept = q->lm->accept,
+			if (runs_on(q, w) && q->src_ok[i])
+				w->hot[w->nhot++] = (struct set_hot){ .need = q->need, .accept = q->lm->accept,
 				                                      .lstate = q->lstate };
 		}
-		if (s->ops->run(s, set_on_packet, set_on_tick, r, &r->e->cancel, r->errbuf) < 0) {
-			r->src_rc = -1;
+		if (s->ops->run(s, set_on_packet, set_on_tick, w, &r->e->cancel, w->errbuf) < 0) {
+			w->src_rc = -1;
 			break;
 		}
 	}
 	for (size_t i = 0; i < r->nq; i++)
-		if (r->q[i].owner == &r->q[i])
+		if (runs_on(&r->q[i], w))
 			r->q[i].lm->flush(r->q[i].lstate);
-	eng_ring_put_mark(r->ring, ENG_REC_EOS, 0);
+	eng_ring_put_mark(w->ring, ENG_REC_EOS, 0);
 	return NULL;
 }
 
@@ -438,9 +465,62 @@ static void build_prefilter(struct prefilter *pf, struct set_query *q, size_t n)
 			}
 	}
 	memset(pf, 0, sizeof *pf);
+	for (size_t i = 0; i < n; i++)
+		q[i].worker = 0;
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < n; i++)
 			pf_collect(pf, q[i].chain[q[i].nchain - 1], pass, &q[i].need);
+}
+
+/* Spread the LFTA instances over nw threads: in turn, in the order of the
+ * set (a query fed by another's instance goes where that instance runs). */
+static void assign_workers(struct set_query *q, size_t n, size_t nw)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		q[i].worker = q[i].owner == &q[i] ? (unsigned)(k++ % nw) : 0;
+	for (size_t i = 0; i < n; i++)
+		q[i].worker = q[i].owner->worker;
+}
+
+static size_t count_instances(const struct set_query *q, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += q[i].owner == &q[i];
+	return k;
+}
+
+/* How many LFTA threads the set gets.  The single LFTA thread of a set is
+ * the bottleneck (each LFTA called for every packet it may take), while
+ * decoding a packet costs little next to ten LFTA calls; so over capture
+ * files a second thread reads the file again through its own mapping
+ * (cap_twin) and runs half of the LFTA instances, and both cores share
+ * the per-query work.  Each instance, with every query it feeds, stays on
+ * one thread, so each query's tuples keep their order.  Live sources keep
+ * one thread: a packet is read from an interface once; so do pcapng files,
+ * which libpcap reads (cap_twin has no twin for either).  One thread also
+ * when there is one instance, one CPU, or GIGSH_SET_THREADS=1 (to compare
+ * the two).  Opens the twins into w[1].srcs. */
+static size_t plan_workers(struct set_run *r, struct sql_arena *a)
+{
+	const char *env = getenv("GIGSH_SET_THREADS");
+	if (count_instances(r->q, r->nq) < 2 ||
+	    sysconf(_SC_NPROCESSORS_ONLN) < 2 || (env && strcmp(env, "1") == 0))
+		return 1;
+	struct cap_source **tw = sql_arena_alloc(a, (r->nsrc ? r->nsrc : 1) * sizeof *tw);
+	if (!tw)
+		return 1;
+	char cerr[CAP_ERRBUF_SIZE];
+	for (size_t i = 0; i < r->nsrc; i++)
+		if (!(tw[i] = cap_twin(r->srcs[i], cerr))) {
+			/* one reader it is: nothing is lost but the speed-up */
+			while (i-- > 0)
+				cap_close(tw[i]);
+			return 1;
+		}
+	r->w[1].srcs = tw;
+	return SET_WORKERS;
 }
 
 /* Open every source some query of the set reads; src_ok says which. */
@@ -585,14 +665,26 @@ static void record_set_stats(struct eng_ctx *e, const struct set_run *r)
  * out from then on, and the sources are stopped. */
 static void hfta_loop(struct set_run *r, bool *any_stopped)
 {
+	struct eng_ring *rings[SET_WORKERS];
+	size_t nlive = r->nw, turn = 0;
+	for (size_t i = 0; i < r->nw; i++)
+		rings[i] = r->w[i].ring;
 	for (;;) {
 		struct eng_rec rec;
-		eng_ring_get(r->ring, &rec);
+		size_t k = nlive == 1 ? 0 : eng_ring_get_any(rings, nlive, &turn, &rec);
+		struct eng_ring *ring = rings[k];
+		if (nlive == 1)
+			eng_ring_get(ring, &rec);
 		if (rec.kind == ENG_REC_EOS) {
+			/* that thread is done; the set is done when all are */
+			eng_ring_release(ring);
+			rings[k] = rings[--nlive];
+			turn = 0;
+			if (nlive > 0)
+				continue;
 			for (size_t i = 0; i < r->nq; i++)
 				if (!r->q[i].stopped)
 					r->q[i].ops[0]->vt->flush(r->q[i].ops[0]);
-			eng_ring_release(r->ring);
 			return;
 		}
 		struct set_query *q = rec.tag < r->nq ? &r->q[rec.tag] : NULL;
@@ -611,7 +703,7 @@ static void hfta_loop(struct set_run *r, bool *any_stopped)
 				r->e->cancel = 1;
 			}
 		}
-		eng_ring_release(r->ring);
+		eng_ring_release(ring);
 	}
 }
 
@@ -626,11 +718,15 @@ int eng_run_set(struct eng_ctx *e, const char *const *names, size_t n,
 	struct sql_arena *a = sql_arena_new();
 	struct set_run r = { .e = e, .nq = n };
 	r.q = calloc(n ? n : 1, sizeof *r.q);
-	r.hot = calloc(n ? n : 1, sizeof *r.hot);
 	int rc = -1;
-	pthread_t th;
-	bool started = false, any_stopped = false;
-	if (!a || !r.q || !r.hot) {
+	bool any_stopped = false, nomem = !a || !r.q;
+	for (size_t i = 0; i < SET_WORKERS; i++) {
+		r.w[i].r = &r;
+		r.w[i].idx = (unsigned)i;
+		r.w[i].hot = calloc(n ? n : 1, sizeof *r.w[i].hot);
+		nomem |= !r.w[i].hot;
+	}
+	if (nomem) {
 		sql_error_set(err, false, 0, "out of memory");
 		goto out;
 	}
@@ -640,6 +736,11 @@ int eng_run_set(struct eng_ctx *e, const char *const *names, size_t n,
 	build_prefilter(&r.pf, r.q, n);
 	if (open_sources(&r, a, err) < 0)
 		goto out;
+	r.w[0].srcs = r.srcs;
+	r.nw = plan_workers(&r, a);
+	assign_workers(r.q, n, r.nw);
+	for (size_t i = 0; i < n; i++)
+		r.q[i].w = &r.w[r.q[i].worker];
 	uint64_t t0 = eng_now_ns();
 	bool cached = true;
 	for (size_t i = 0; i < n; i++) {
@@ -650,11 +751,11 @@ int eng_run_set(struct eng_ctx *e, const char *const *names, size_t n,
 			cached &= r.q[i].mods[j].cached;
 	}
 	uint64_t compile_ns = eng_now_ns() - t0;
-	r.ring = eng_ring_new(SET_RING_BYTES);
-	if (!r.ring) {
-		sql_error_set(err, false, 0, "out of memory");
-		goto out;
-	}
+	for (size_t i = 0; i < r.nw; i++)
+		if (!(r.w[i].ring = eng_ring_new_peer(SET_RING_BYTES, i ? r.w[0].ring : NULL))) {
+			sql_error_set(err, false, 0, "out of memory");
+			goto out;
+		}
 	for (size_t i = 0; i < n; i++) {
 		const struct eng_plan *p = r.q[i].chain[0];
 		if (outs[i].begin && outs[i].begin(outs[i].ctx, p->cols, p->ncols) != 0) {
@@ -664,18 +765,25 @@ int eng_run_set(struct eng_ctx *e, const char *const *names, size_t n,
 	}
 	uint64_t start = eng_now_ns();
 	if (!any_stopped) {
-		if (eng_run_start_thread(&th, set_lfta_thread, &r, err) < 0)
-			goto out;
-		started = true;
+		for (size_t i = 0; i < r.nw; i++) {
+			if (eng_run_start_thread(&r.w[i].th, set_lfta_thread, &r.w[i], err) < 0)
+				goto out;
+			r.w[i].started = true;
+		}
 		hfta_loop(&r, &any_stopped);
-		pthread_join(th, NULL);
-		started = false;
+		for (size_t i = 0; i < r.nw; i++) {
+			pthread_join(r.w[i].th, NULL);
+			r.w[i].started = false;
+		}
 	}
 	rc = 0;
-	if (r.src_rc < 0) {
-		sql_error_set(err, false, 0, "%s", r.errbuf);
-		rc = -1;
-	}
+	/* every thread reads the same file: the first error is the message */
+	for (size_t i = 0; i < r.nw; i++)
+		if (r.w[i].src_rc < 0) {
+			sql_error_set(err, false, 0, "%s", r.w[i].errbuf);
+			rc = -1;
+			break;
+		}
 
 	struct eng_run_stats shared = { 0 };
 	for (size_t i = 0; i < r.nsrc; i++) {
@@ -696,6 +804,7 @@ int eng_run_set(struct eng_ctx *e, const char *const *names, size_t n,
 	shared.cancelled = e->cancel && !any_stopped;
 	shared.module_cached = cached;
 	shared.compile_ns = compile_ns;
+	shared.lfta_threads = (uint32_t)r.nw;
 	record_set_stats(e, &r);
 	e->last = shared;           /* the totals of the set, summed below */
 	e->have_last = true;
@@ -720,11 +829,14 @@ int eng_run_set(struct eng_ctx *e, const char *const *names, size_t n,
 			outs[i].end(outs[i].ctx, &st);
 	}
 out:
-	if (started) {
-		eng_ring_close(r.ring);
-		e->cancel = 1;
-		pthread_join(th, NULL);
-	}
+	for (size_t i = 0; i < r.nw; i++)
+		if (r.w[i].started) {
+			eng_ring_close(r.w[i].ring);
+			e->cancel = 1;
+		}
+	for (size_t i = 0; i < r.nw; i++)
+		if (r.w[i].started)
+			pthread_join(r.w[i].th, NULL);
 	for (size_t i = 0; r.q && i < n; i++) {
 		for (size_t j = 0; j < r.q[i].nops; j++)
 			r.q[i].ops[j]->vt->destroy(r.q[i].ops[j]);
@@ -732,11 +844,16 @@ out:
 		for (size_t j = 0; j < r.q[i].nchain; j++)
 			eng_module_release(&r.q[i].mods[j]);
 	}
+	if (r.nw > 1)
+		for (size_t i = 0; i < r.nsrc; i++)
+			cap_close(r.w[1].srcs[i]);
 	if (r.srcs)
 		eng_sources_release(e, r.srcs, r.nsrc);
-	eng_ring_free(r.ring);
+	for (size_t i = SET_WORKERS; i-- > 0;) {
+		eng_ring_free(r.w[i].ring);   /* the peer first */
+		free(r.w[i].hot);
+	}
 	free(r.q);
-	free(r.hot);
 	sql_arena_free(a);
 	e->cancel = 0;
 	return rc;
@@ -788,6 +905,21 @@ int eng_explain_set(struct eng_ctx *e, const char *const *names, size_t n, FILE 
 				fprintf(f, " %s", q[i].name);
 		fprintf(f, "\n");
 		eng_buf_free(&t);
+	}
+	if (count_instances(q, n) >= 2) {
+		assign_workers(q, n, SET_WORKERS);
+		fprintf(f, "LFTA threads: over classic pcap files (read mapped), %d, each reading the "
+		        "file through its own mapping:\n", SET_WORKERS);
+		for (unsigned t = 0; t < SET_WORKERS; t++) {
+			fprintf(f, "  thread %u runs", t + 1);
+			for (size_t i = 0; i < n; i++)
+				if (q[i].owner == &q[i] && q[i].worker == t)
+					fprintf(f, " %s", q[i].chain[q[i].nchain - 1]->name);
+			fprintf(f, "\n");
+		}
+		fprintf(f, "  over live interfaces and pcapng files one thread runs them all\n");
+	} else {
+		fprintf(f, "LFTA threads: 1\n");
 	}
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "\nQuery %s: its LFTA (%s) runs on packets with prefilter bits ", q[i].name,

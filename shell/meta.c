@@ -557,7 +557,7 @@ static enum sh_status meta_help(struct sh *sh, const char *arg, size_t len,
 		printf("  %-26s %s\n", head, meta_cmds[i].help);
 		if (meta_cmds[i].run == meta_explain)
 			printf("  %-26s %s\n", "\\explain run NAME...",
-			       "show how \\run would share one pass (its prefilter bits)");
+			       "show how \\run would share one pass (prefilter, LFTA threads)");
 	}
 	printf("\nGSQL statements end with ';' and may span lines.\n");
 	return sh_flush_stdout(sh);

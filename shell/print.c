@@ -293,11 +293,12 @@ static bool to_tty(const struct sh_printer *p)
 	return fd >= 0 && isatty(fd);
 }
 
-/* Line buffer appends; out of memory is recorded as the write error. */
-static void put(struct sh_printer *p, const char *s, size_t n)
+/* Room for n more bytes in the line buffer: true, or false with out of
+ * memory recorded as the write error. */
+static bool room(struct sh_printer *p, size_t n)
 {
 	if (p->err)
-		return;
+		return false;
 	if (p->llen + n > p->lcap) {
 		size_t cap = p->lcap ? p->lcap : 256;
 		char *nl;
@@ -307,11 +308,19 @@ static void put(struct sh_printer *p, const char *s, size_t n)
 		nl = realloc(p->line, cap);
 		if (!nl) {
 			p->err = ENOMEM;
-			return;
+			return false;
 		}
 		p->line = nl;
 		p->lcap = cap;
 	}
+	return true;
+}
+
+/* Line buffer appends; out of memory is recorded as the write error. */
+static void put(struct sh_printer *p, const char *s, size_t n)
+{
+	if (!room(p, n))
+		return;
 	memcpy(p->line + p->llen, s, n);
 	p->llen += n;
 }
@@ -554,6 +563,15 @@ static void csv_row(struct sh_printer *p, const gs_value *vals, uint32_t n)
 			put(p, ",", 1);
 		if (i >= n)
 			continue;
+		if (p->cols[i].type != GS_STRING) {
+			/* numbers, addresses, booleans: never quoted, and at most
+			 * 46 characters (an IPv6 address), so rendered in place */
+			if (!room(p, SH_VALUE_MAX + 1))
+				return;
+			p->llen += sh_format_value(p->cols[i].type, &vals[i], p->line + p->llen,
+			                           SH_VALUE_MAX + 1);
+			continue;
+		}
 		if ((len = render(p, p->cols[i].type, &vals[i])) < 0)
 			return;
 		put_csv(p, p->val, (size_t)len);

@@ -82,6 +82,9 @@ int sh_printer_errno(const struct sh_printer *p);
  * bytes including the NUL and returns the length of the full text (as
  * snprintf), so a caller can size a buffer. */
 size_t sh_format_value(enum gs_type t, const gs_value *v, char *buf, size_t size);
+/* The longest text sh_format_value gives a value of any type but
+ * GS_STRING (a float as %.17g takes 24 characters, an IPV6 address 45). */
+#define SH_VALUE_MAX 63
 
 /* The aligned column width of a type (string 20, IPV6 39, ...). */
 unsigned sh_type_width(enum gs_type t);

@@ -885,9 +885,10 @@ static void print_set_stats(const struct set_out *so, size_t n)
 
 	print_os_counts(st);
 	fprintf(stderr, "gigsh: %" PRIu64 " packet%s seen, %" PRIu64 " malformed, %" PRIu64
-	        " truncated, one pass for %zu quer%s%s\n",
+	        " truncated, one pass for %zu quer%s (%u LFTA thread%s)%s\n",
 	        st->packets_seen, plural(st->packets_seen), st->packets_malformed,
-	        st->packets_truncated, n, n == 1 ? "y" : "ies", st->cancelled ? ", cancelled" : "");
+	        st->packets_truncated, n, n == 1 ? "y" : "ies", st->lfta_threads,
+	        st->lfta_threads == 1 ? "" : "s", st->cancelled ? ", cancelled" : "");
 	for (size_t i = 0; i < n; i++) {
 		st = &so[i].st;
 		fprintf(stderr, "gigsh: %s: %" PRIu64 " tuple%s from LFTA, %" PRIu64 " row%s",

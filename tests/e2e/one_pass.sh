@@ -8,6 +8,10 @@
 # 2. tshark is the oracle for the set's rows: the TCP selection row by row,
 #    the per-source packet counts of the IPV4 aggregation, the totals of the
 #    aggregation over it, the DNS and ICMP selections.
+# 1b. The same over classic pcap files only, where two LFTA threads share the set (each
+#    reading the files through its own mapping), and with GIGSH_SET_THREADS=1; the
+#    statistics line says how many threads ran.  A file cut inside a record: the error once,
+#    and each query's rows up to it as the query alone prints them.
 # 3. \explain run shows the shared bit and the shared LFTA; the formats (aligned titles, the
 #    CSV/JSON query column), gs_stats, a closed pipe, and bad sets (unknown,
 #    repeated, gs_stats, none) with their messages.
@@ -72,31 +76,74 @@ DEFS=()
 for n in $NAMES; do DEFS+=(-c "DEFINE { query_name '$n'; } ${Q[$n]}"); done
 
 # ---- the set against each query alone ---------------------------------------------------
-gs -X -q --csv -t "${R[@]}" "${DEFS[@]}" -c "\\run $NAMES"
-gs_ok set-runs && cp "$T_DIR/out" "$T_DIR/set.csv"
-for n in $NAMES; do
-	gs -X -q --csv -t "${R[@]}" "${DEFS[@]}" -c "\\run $n"
-	gs_ok "alone-$n" || continue
-	# the query column, then the row as the query alone prints it
-	awk -F, -v q="$n" '$1 == q' "$T_DIR/set.csv" | cut -d, -f2- >"$T_DIR/set.$n"
-	cut -d, -f2- "$T_DIR/out" >"$T_DIR/alone.$n"
-	# and the same query run as an ordinary statement (no \run at all)
-	if [ "$n" = per10 ]; then
-		gs -X -q --csv -t "${R[@]}" "${DEFS[@]}" -c "${Q[$n]}"
+# same_as_alone TAG THREADS FILES...: the set over FILES, read by THREADS LFTA threads (the
+# statistics line says how many), against each query alone and as a plain statement.  The
+# set's rows of each query are left in $T_DIR/set.NAME (sorted for aggregations).
+same_as_alone() {
+	local tag=$1 threads=$2 n k
+	shift 2
+	local r=()
+	for x in "$@"; do r+=(-r "$pcaps/$x"); done
+	gs -X --csv -t "${r[@]}" "${DEFS[@]}" -c "\\run $NAMES"
+	gs_ok "set-runs$tag" || return
+	cp "$T_DIR/out" "$T_DIR/set.csv"
+	local s="LFTA threads"
+	[ "$threads" = 1 ] && s="LFTA thread"
+	if grep -q -E "^gigsh: [0-9]+ packets seen, 0 malformed, 0 truncated, one pass for 7 queries \\($threads $s\\)$" "$T_DIR/err"; then
+		ok "lfta-threads$tag"
 	else
-		gs -X -q --csv -t "${R[@]}" -c "${Q[$n]}"
+		fail "lfta-threads$tag" "wanted $threads $s in:" "$(grep 'one pass' "$T_DIR/err")"
 	fi
-	gs_ok "plain-$n" || continue
-	cp "$T_DIR/out" "$T_DIR/plain.$n"
-	if [ ! -s "$T_DIR/plain.$n" ]; then
-		fail "same-as-alone-$n" "the query gives no row on these captures: a test that cannot fail"
+	for n in $NAMES; do
+		gs -X -q --csv -t "${r[@]}" "${DEFS[@]}" -c "\\run $n"
+		gs_ok "alone-$n$tag" || continue
+		# the query column, then the row as the query alone prints it
+		awk -F, -v q="$n" '$1 == q' "$T_DIR/set.csv" | cut -d, -f2- >"$T_DIR/set.$n"
+		cut -d, -f2- "$T_DIR/out" >"$T_DIR/alone.$n"
+		# and the same query run as an ordinary statement (no \run at all)
+		if [ "$n" = per10 ]; then
+			gs -X -q --csv -t "${r[@]}" "${DEFS[@]}" -c "${Q[$n]}"
+		else
+			gs -X -q --csv -t "${r[@]}" -c "${Q[$n]}"
+		fi
+		gs_ok "plain-$n$tag" || continue
+		cp "$T_DIR/out" "$T_DIR/plain.$n"
+		if [ ! -s "$T_DIR/plain.$n" ]; then
+			fail "same-as-alone-$n$tag" "the query gives no row on these captures: a test that cannot fail"
+			continue
+		fi
+		# aggregations: the groups of a bucket may come in another order
+		case $n in bysrc|per10) for k in set alone plain; do sort -o "$T_DIR/$k.$n" "$T_DIR/$k.$n"; done ;; esac
+		check_files "same-as-alone-$n$tag" "$T_DIR/set.$n" "$T_DIR/plain.$n"
+		check_files "run-one-same-$n$tag" "$T_DIR/alone.$n" "$T_DIR/plain.$n"
+	done
+}
+# Two classic pcap files: two LFTA threads, each reading the files through its own mapping;
+# with GIGSH_SET_THREADS=1, one.  With a pcapng file among them (read by libpcap), one.
+same_as_alone -2threads 2 ndpi/netflix.pcap dpkt/dns_icmp.pcap ndpi/skype.pcap
+GIGSH_SET_THREADS=1 same_as_alone -1thread 1 ndpi/netflix.pcap dpkt/dns_icmp.pcap ndpi/skype.pcap
+same_as_alone "" 1 "${FILES[@]}"
+
+# A classic pcap file cut inside its last record, read by two LFTA threads: the error once,
+# as a single query reports it, and every query's rows up to it, as it prints them alone.
+cut_at=$(($(stat -c %s "$pcaps/ndpi/netflix.pcap") - 777))
+head -c "$cut_at" "$pcaps/ndpi/netflix.pcap" >"$T_DIR/cut.pcap"
+gs -X -q --csv -t -r "$T_DIR/cut.pcap" "${DEFS[@]}" -c '\run web bysrc'
+cp "$T_DIR/out" "$T_DIR/cutset.csv"
+cp "$T_DIR/err" "$T_DIR/cutset.err"
+set_rc=$GS_RC
+for n in web bysrc; do
+	gs -X -q --csv -t -r "$T_DIR/cut.pcap" -c "${Q[$n]}"
+	awk -F, -v q="$n" '$1 == q' "$T_DIR/cutset.csv" | cut -d, -f2- | sort >"$T_DIR/cutset.$n"
+	sort "$T_DIR/out" >"$T_DIR/cutplain.$n"
+	if [ ! -s "$T_DIR/cutplain.$n" ] || ! grep -q 'truncated dump file' "$T_DIR/err"; then
+		fail "cut-file-$n" "the query gives no row, or no error, on the cut file: a test that cannot fail"
 		continue
 	fi
-	# aggregations: the groups of a bucket may come in another order
-	case $n in bysrc|per10) for k in set alone plain; do sort -o "$T_DIR/$k.$n" "$T_DIR/$k.$n"; done ;; esac
-	check_files "same-as-alone-$n" "$T_DIR/set.$n" "$T_DIR/plain.$n"
-	check_files "run-one-same-$n" "$T_DIR/alone.$n" "$T_DIR/plain.$n"
+	check_files "cut-file-rows-$n" "$T_DIR/cutset.$n" "$T_DIR/cutplain.$n"
 done
+check_eq cut-file-error "$set_rc $(grep -c . "$T_DIR/cutset.err") $(grep 'ERROR' "$T_DIR/cutset.err")" \
+	"$GS_RC 1 $(cat "$T_DIR/err")"
 
 # ---- tshark as the oracle ---------------------------------------------------------------
 if ! command -v tshark >/dev/null; then
@@ -159,7 +206,7 @@ if gs_ok aligned; then
 	rows=$(grep -E '^\([0-9]+ rows?\)$' "$T_DIR/out" | tr '\n' ' ')
 	check_eq aligned-titles "$titles$rows" \
 		"Query dns Query pings ($(wc -l <"$T_DIR/want.dns") rows) ($(wc -l <"$T_DIR/want.pings") rows) "
-	if grep -q -E '^gigsh: [0-9]+ packets seen, 0 malformed, 0 truncated, one pass for 2 queries$' "$T_DIR/err" &&
+	if grep -q -E '^gigsh: [0-9]+ packets seen, 0 malformed, 0 truncated, one pass for 2 queries \(1 LFTA thread\)$' "$T_DIR/err" &&
 		grep -q -E "^gigsh: dns: [0-9]+ tuples? from LFTA, $(wc -l <"$T_DIR/want.dns") rows?$" "$T_DIR/err"; then
 		ok set-statistics
 	else
@@ -193,10 +240,15 @@ per10,HFTA aggregate
 bysrc,HFTA aggregate"
 fi
 
-# a reader that goes away: gigsh ends cleanly (status 0, nothing on stderr)
+# a reader that goes away: gigsh ends cleanly (status 0, nothing on stderr), with one LFTA
+# thread (a pcapng file among the inputs) and with two
 timeout -k 5 120 "$gigsh" -X -q --csv -t "${R[@]}" "${DEFS[@]}" -c "\\run $NAMES" \
 	2>"$T_DIR/err" | head -n 1 >"$T_DIR/out"
 st=${PIPESTATUS[0]}
 check_eq closed-pipe "$st $(wc -l <"$T_DIR/out") $(wc -c <"$T_DIR/err")" "0 1 0"
+timeout -k 5 120 "$gigsh" -X -q --csv -t -r "$pcaps/ndpi/netflix.pcap" "${DEFS[@]}" \
+	-c "\\run $NAMES" 2>"$T_DIR/err" | head -n 1 >"$T_DIR/out"
+st=${PIPESTATUS[0]}
+check_eq closed-pipe-2threads "$st $(wc -l <"$T_DIR/out") $(wc -c <"$T_DIR/err")" "0 1 0"
 
 t_end
