@@ -178,6 +178,27 @@ int cap_rewind(struct cap_source *s, char *errbuf);
  * a pcapng file, or no memory), with errbuf set when something failed.
  * cap_close() it before s. */
 struct cap_source *cap_twin(const struct cap_source *s, char *errbuf);
+/* Share the reading of a mapped capture file between s, not yet read since
+ * it was opened or rewound, and its twin: a record boundary near the middle
+ * of the file is guessed (a chain of records that look right must start
+ * there); s will stop at it and the twin starts there.  false when there is
+ * no twin of the right kind or no boundary was found (then nothing
+ * changed).  The guess is checked by s's own walk: cap_split_result(s)
+ * after s's run says how it went.  Unless s stopped exactly there
+ * (CAP_SPLIT_MET), s read as if it had never been split (on to the end, an
+ * error or a stop) and whatever the twin read must be thrown away.
+ * cap_rewind undoes the split. */
+bool cap_split(struct cap_source *s, struct cap_source *twin);
+enum cap_split_result {
+	CAP_SPLIT_NONE,     /* s was not split */
+	CAP_SPLIT_PENDING,  /* s stopped (an error or a stop) before the split point */
+	CAP_SPLIT_MET,      /* s stopped at the split point: the twin reads on from there */
+	CAP_SPLIT_MISSED    /* no record started at the guess: s read on past it */
+};
+enum cap_split_result cap_split_result(const struct cap_source *s);
+/* The size in bytes of the file a capture file source reads; 0 for a live
+ * source. */
+uint64_t cap_file_bytes(const struct cap_source *s);
 void cap_close(struct cap_source *s);
 
 #endif

@@ -51,8 +51,12 @@ struct eng_run_stats {
 	                               packets_malformed) */
 	uint64_t groups_refused;    /* tuples dropped: their new HFTA group would pass
 	                               the group memory cap (eng_config.group_memory) */
-	uint32_t lfta_threads;      /* threads that ran the LFTAs (a one-pass set over
-	                               capture files may have two), 0 when none ran */
+	uint32_t lfta_threads;      /* threads whose LFTAs' work counted: 2 for a file
+	                               read in two halves or a one-pass set over
+	                               capture files, else 1; 0 when none ran */
+	bool split_undone;          /* a file to be read in two halves was read whole
+	                               by the first thread: no record started where
+	                               the second half was guessed to begin */
 };
 
 /* Where results go.  Callbacks run on the engine's HFTA thread, one at a

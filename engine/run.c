@@ -13,6 +13,17 @@
  * has, so nothing already produced is lost.  When the output side wants no
  * more (a closed pipe) the HFTA closes the ring, which makes the LFTA side
  * stop at its next tuple.
+ *
+ * Reading one large classic pcap file, the run is split in two (see
+ * split_plan): the LFTA thread reads the first half of the file and a
+ * second LFTA thread, with a second instance of the LFTA and its own ring,
+ * reads the second half at the same time.  The HFTA thread takes the first
+ * half's records to their end, then the second half's, so the HFTA sees
+ * the tuples in file order, as from one LFTA that flushed its groups
+ * halfway (partial groups merge at the HFTA as after any eviction).  The
+ * first half's walk checks the guessed boundary: when it did not stop
+ * exactly there (a wrong guess, an error or Ctrl-C first), it read on as
+ * if never split and the second half's records are thrown away unread.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -20,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "engine_int.h"
 #include "op.h"
@@ -28,6 +40,21 @@
 
 #define RING_BYTES (8u << 20)
 #define MAX_CHAIN 32
+/* A classic pcap file at least this large is read by two LFTA threads. */
+#define SPLIT_MIN_BYTES (4u << 20)
+
+/* The second half of a split file: its reader, LFTA instance, ring and
+ * thread. */
+struct half {
+	struct run *r;
+	struct cap_source *src;     /* cap_twin of the run's source */
+	void *lstate;
+	struct eng_ring *ring;
+	pthread_t th;
+	bool started;
+	int src_rc;
+	char errbuf[CAP_ERRBUF_SIZE];
+};
 
 struct run {
 	struct eng_ctx *e;
@@ -40,6 +67,7 @@ struct run {
 	int src_rc;
 	char errbuf[CAP_ERRBUF_SIZE];
 	size_t cur_src;          /* the source being read (LFTA thread) */
+	struct half *half;       /* the second half of a split file, or NULL */
 	pthread_mutex_t snap_mu; /* guards snap */
 	struct eng_run_stats snap; /* counters the LFTA thread publishes each tick */
 	uint64_t start_ns;
@@ -99,6 +127,41 @@ static int on_tick(void *ctx, uint64_t ts_ns)
 	r->snap = st;
 	pthread_mutex_unlock(&r->snap_mu);
 	return r->lm->heartbeat(r->lstate, ts_ns);
+}
+
+/* The second half's LFTA thread: the same, into its own ring, publishing
+ * no counters (the first half's are the progress shown). */
+static int half_tuple(void *ctx, const gs_value *vals, uint32_t n)
+{
+	struct half *h = ctx;
+	return eng_ring_put_tuple(h->ring, vals, n, h->r->lm->out_types, true) < 0;
+}
+
+static int half_heartbeat(void *ctx, uint64_t ts_ns)
+{
+	struct half *h = ctx;
+	return eng_ring_put_mark(h->ring, ENG_REC_HEARTBEAT, ts_ns) < 0;
+}
+
+static int half_packet(void *ctx, const struct cap_packet *p)
+{
+	struct half *h = ctx;
+	return h->r->lm->accept(h->lstate, p);
+}
+
+static int half_tick(void *ctx, uint64_t ts_ns)
+{
+	struct half *h = ctx;
+	return h->r->lm->heartbeat(h->lstate, ts_ns);
+}
+
+static void *half_thread(void *arg)
+{
+	struct half *h = arg;
+	h->src_rc = h->src->ops->run(h->src, half_packet, half_tick, h, &h->r->e->cancel, h->errbuf);
+	h->r->lm->flush(h->lstate);
+	eng_ring_put_mark(h->ring, ENG_REC_EOS, 0);
+	return NULL;
 }
 
 static void *lfta_thread(void *arg)
@@ -299,16 +362,15 @@ static void announce(const struct eng_plan *p, const struct eng_output *out, boo
 }
 
 /* Remember the counters of each part of the run, for gs_stats. */
-static void record_stats(struct eng_ctx *e, const struct eng_plan *root, const struct run *r,
-                         struct eng_op *const *ops, const char *const *names, size_t nops,
-                         const struct eng_run_stats *st)
+static void record_stats(struct eng_ctx *e, const struct eng_plan *root,
+                         const struct gs_lfta_counters *c, struct eng_op *const *ops,
+                         const char *const *names, size_t nops, const struct eng_run_stats *st)
 {
 	struct eng_stats_row *rows = calloc(nops + 1, sizeof *rows);
 	if (!rows)
 		return;
 	size_t n = 0;
-	if (r->lstate) {
-		const struct gs_lfta_counters *c = r->lstate;
+	if (c) {
 		snprintf(rows[n].query, sizeof rows[n].query, "%s", root->name);
 		rows[n].part = "LFTA";
 		rows[n].packets_in = c->packets_in;
@@ -412,6 +474,58 @@ out:
 	return rc;
 }
 
+/* Whether to split: one classic pcap file (mapped) of SPLIT_MIN_BYTES or
+ * more, two CPUs or more; GIGSH_LFTA_THREADS=1 never splits, =2 splits
+ * any file that can be (for tests on small captures).  Reading is most of
+ * the work of a simple query over a large file, and one core's reading
+ * waits on memory; two readers of two halves use both cores.  On success
+ * r->half has its twin source, split at a guessed boundary; its LFTA
+ * instance and ring are the caller's to make. */
+static void split_plan(struct run *r, struct sql_arena *a)
+{
+	const char *env = getenv("GIGSH_LFTA_THREADS");
+	bool force = env && strcmp(env, "2") == 0;
+	if (!r->block || r->nsrc != 1 || (env && strcmp(env, "1") == 0))
+		return;
+	if (!force && (sysconf(_SC_NPROCESSORS_ONLN) < 2 || cap_file_bytes(r->srcs[0]) < SPLIT_MIN_BYTES))
+		return;
+	char cerr[CAP_ERRBUF_SIZE];
+	struct half *h = sql_arena_alloc(a, sizeof *h);
+	if (!h)
+		return;
+	memset(h, 0, sizeof *h);
+	h->r = r;
+	if (!(h->src = cap_twin(r->srcs[0], cerr)))
+		return;
+	if (!cap_split(r->srcs[0], h->src)) {
+		cap_close(h->src);
+		return;
+	}
+	r->half = h;
+}
+
+/* Add the counters of source s and LFTA state lstate to st and lc. */
+static void add_counters(struct eng_run_stats *st, struct gs_lfta_counters *lc,
+                         struct cap_source *s, const void *lstate)
+{
+	struct cap_stats cs = { 0 };
+	s->ops->stats(s, &cs);
+	st->packets_seen += cs.packets_seen;
+	st->bytes_seen += cs.bytes_seen;
+	st->packets_malformed += cs.packets_malformed;
+	st->packets_truncated += cs.packets_truncated;
+	const struct gs_lfta_counters *c = lstate;
+	lc->packets_in += c->packets_in;
+	lc->tuples_out += c->tuples_out;
+	lc->bytes_out += c->bytes_out;
+	lc->collisions += c->collisions;
+	lc->evictions += c->evictions;
+	st->lfta_tuples = lc->tuples_out;
+	st->lfta_collisions = lc->collisions;
+	st->lfta_evictions = lc->evictions;
+	st->lfta_bytes = lc->bytes_out;
+}
+
 int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
             struct sql_error *err)
 {
@@ -463,6 +577,7 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 	if (eng_sources_acquire(e, root, r.srcs, &r.nsrc, &live, err) < 0)
 		goto out;
 	r.block = !live;
+	split_plan(&r, a);
 
 	/* modules, root first */
 	uint64_t t0 = eng_now_ns();
@@ -489,12 +604,19 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 		goto out;
 	r.lstate = calloc(1, r.lm->state_size);
 	r.ring = eng_ring_new(RING_BYTES);
-	if (!r.lstate || !r.ring) {
+	struct half *h = r.half;
+	if (h) {
+		h->lstate = calloc(1, r.lm->state_size);
+		h->ring = eng_ring_new(RING_BYTES);
+	}
+	if (!r.lstate || !r.ring || (h && (!h->lstate || !h->ring))) {
 		sql_error_set(err, false, 0, "out of memory");
 		goto out;
 	}
 	struct gs_lfta_sink lsink = { .ctx = &r, .tuple = sink_tuple, .heartbeat = lfta_sink_heartbeat };
-	if (r.lm->init(r.lstate, lparams, &lsink) != 0) {
+	struct gs_lfta_sink hsink = { .ctx = h, .tuple = half_tuple, .heartbeat = half_heartbeat };
+	if (r.lm->init(r.lstate, lparams, &lsink) != 0 ||
+	    (h && r.lm->init(h->lstate, lparams, &hsink) != 0)) {
 		sql_error_set(err, false, 0, "the LFTA of %s could not start", r.lm->query_name);
 		goto out;
 	}
@@ -509,12 +631,21 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 	if (eng_run_start_thread(&th, lfta_thread, &r, err) < 0)
 		goto out;
 	started = true;
+	if (h) {
+		if (eng_run_start_thread(&h->th, half_thread, h, err) < 0)
+			goto out;
+		h->started = true;
+	}
 
+	/* The first half's records to their end, then (split) the second's. */
 	struct eng_op *head = ops[0];
 	const uint8_t *types = r.lm->out_types;
+	struct eng_ring *ring = r.ring;
+	bool second = false;    /* reading the second half's ring */
+	bool forced = false;    /* e->cancel set here to stop a half thrown away */
 	for (;;) {
 		struct eng_rec rec;
-		eng_ring_get(r.ring, &rec);
+		eng_ring_get(ring, &rec);
 		int stop = 0;
 		if (rec.kind == ENG_REC_TUPLE) {
 			eng_ring_fix_strings(&rec, types);
@@ -522,30 +653,57 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 		} else if (rec.kind == ENG_REC_HEARTBEAT) {
 			stop = head->vt->heartbeat(head, rec.ts_ns);
 		} else {
+			eng_ring_release(ring);
+			if (h && !second) {
+				pthread_join(th, NULL);
+				started = false;
+				if (cap_split_result(r.srcs[0]) == CAP_SPLIT_MET && r.src_rc == 0) {
+					ring = h->ring;
+					second = true;
+					continue;
+				}
+				/* the first half read on past the guess, or stopped
+				 * before it: the second half's records are not wanted */
+				forced = !e->cancel;
+				e->cancel = 1;
+				eng_ring_close(h->ring);
+			}
 			head->vt->flush(head);
-			eng_ring_release(r.ring);
 			break;
 		}
-		eng_ring_release(r.ring);
+		eng_ring_release(ring);
 		if (stop) {
 			eng_ring_close(r.ring);
+			if (h)
+				eng_ring_close(h->ring);
 			e->cancel = 1;
 			break;
 		}
 	}
-	pthread_join(th, NULL);
+	if (started)
+		pthread_join(th, NULL);
 	started = false;
+	if (h && h->started) {
+		pthread_join(h->th, NULL);
+		h->started = false;
+	}
 	st.elapsed_ns = eng_now_ns() - start;
-	if (r.src_rc < 0)
-		sql_error_set(err, false, 0, "%s", r.errbuf);
-	rc = r.src_rc < 0 ? -1 : 0;
+	const char *emsg = r.src_rc < 0 ? r.errbuf : second && h->src_rc < 0 ? h->errbuf : NULL;
+	if (emsg)
+		sql_error_set(err, false, 0, "%s", emsg);
+	rc = emsg ? -1 : 0;
 
 	source_counters(&r, &st, r.nsrc);
+	struct gs_lfta_counters lc = *(const struct gs_lfta_counters *)r.lstate;
+	if (second)
+		add_counters(&st, &lc, h->src, h->lstate);
+	st.lfta_threads = second ? 2 : 1;
+	st.split_undone = h && cap_split_result(r.srcs[0]) == CAP_SPLIT_MISSED;
 	st.rows_out = sink.op.tuples_out;
-	st.cancelled = e->cancel && !sink.stopped;
+	st.cancelled = e->cancel && !forced && !sink.stopped;
 	st.groups_open = sink.agg ? eng_op_aggregate_groups(sink.agg) : 0;
 	st.groups_refused = eng_sink_refused(&sink);
-	record_stats(e, root, &r, ops, names, nops, &st);
+	record_stats(e, root, &lc, ops, names, nops, &st);
 	if (out->end)
 		out->end(out->ctx, &st);
 out:
@@ -553,6 +711,16 @@ out:
 		eng_ring_close(r.ring);
 		e->cancel = 1;
 		pthread_join(th, NULL);
+	}
+	if (r.half && r.half->started) {
+		eng_ring_close(r.half->ring);
+		e->cancel = 1;
+		pthread_join(r.half->th, NULL);
+	}
+	if (r.half) {
+		free(r.half->lstate);
+		eng_ring_free(r.half->ring);
+		cap_close(r.half->src);
 	}
 	for (size_t i = 0; i < nops; i++)
 		ops[i]->vt->destroy(ops[i]);

@@ -500,11 +500,11 @@ static size_t count_instances(const struct set_query *q, size_t n)
  * one thread, so each query's tuples keep their order.  Live sources keep
  * one thread: a packet is read from an interface once; so do pcapng files,
  * which libpcap reads (cap_twin has no twin for either).  One thread also
- * when there is one instance, one CPU, or GIGSH_SET_THREADS=1 (to compare
+ * when there is one instance, one CPU, or GIGSH_LFTA_THREADS=1 (to compare
  * the two).  Opens the twins into w[1].srcs. */
 static size_t plan_workers(struct set_run *r, struct sql_arena *a)
 {
-	const char *env = getenv("GIGSH_SET_THREADS");
+	const char *env = getenv("GIGSH_LFTA_THREADS");
 	if (count_instances(r->q, r->nq) < 2 ||
 	    sysconf(_SC_NPROCESSORS_ONLN) < 2 || (env && strcmp(env, "1") == 0))
 		return 1;

@@ -527,7 +527,8 @@ static const struct sh_meta meta_cmds[] = {
 	{ "o", meta_output, "[FILE]",
 	  "send results to FILE (|CMD: to a pipe), or back to stdout", SH_ARG_FILE, NULL, false },
 	{ "stats", meta_stats, "",
-	  "the counters of each part (LFTA, HFTA) of the last query run (gs_stats), then its losses",
+	  "the counters of each part (LFTA, HFTA) of the last query run (gs_stats), "
+	  "then its losses and LFTA threads",
 	  SH_ARG_NONE, NULL, false },
 	{ "timing", meta_timing, "[on|off]",
 	  "show how long each statement takes", SH_ARG_WORDS, on_off, false },

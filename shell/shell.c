@@ -123,6 +123,11 @@ void sh_print_losses(FILE *f, const struct eng_run_stats *st)
 	loss_line(f, "packets truncated (headers cut by the snap length)", true, st->packets_truncated);
 	loss_line(f, "tuples lost between LFTA and HFTA, ring full", true, st->ring_drops);
 	loss_line(f, "tuples refused by the group memory cap", true, st->groups_refused);
+	if (st->split_undone)
+		fprintf(f, "LFTA threads: 1 (the file was to be read in two halves, but no record "
+		        "starts where the second was guessed to begin: the first thread read it all)\n");
+	else if (st->lfta_threads > 0)
+		fprintf(f, "LFTA threads: %u\n", st->lfta_threads);
 }
 
 /* A line of counters during a live run (--stats-interval). */
@@ -172,6 +177,8 @@ static void print_stats(const struct eng_run_stats *st)
 	if (st->groups_refused)
 		fprintf(stderr, ", %" PRIu64 " tuple%s refused by the group memory cap",
 		        st->groups_refused, plural(st->groups_refused));
+	if (st->lfta_threads > 1)
+		fprintf(stderr, ", %u LFTA threads", st->lfta_threads);
 	fprintf(stderr, "%s\n", st->cancelled ? ", cancelled" : "");
 	fflush(stderr);
 }

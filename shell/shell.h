@@ -73,7 +73,8 @@ struct sh_where {
 /* Write the loss counters of a run to f, one per line: kernel and
  * interface drops ("n/a" where the OS reports none, as for files), malformed or
  * truncated packets, tuples lost between LFTA and HFTA, tuples refused by
- * the group memory cap. */
+ * the group memory cap; then how many LFTA threads' work counted (and
+ * whether a file's split in two halves was undone). */
 void sh_print_losses(FILE *f, const struct eng_run_stats *st);
 
 /* Set up a session over an engine (which may be set later, before

@@ -9,7 +9,7 @@
 #    the per-source packet counts of the IPV4 aggregation, the totals of the
 #    aggregation over it, the DNS and ICMP selections.
 # 1b. The same over classic pcap files only, where two LFTA threads share the set (each
-#    reading the files through its own mapping), and with GIGSH_SET_THREADS=1; the
+#    reading the files through its own mapping), and with GIGSH_LFTA_THREADS=1; the
 #    statistics line says how many threads ran.  A file cut inside a record: the error once,
 #    and each query's rows up to it as the query alone prints them.
 # 3. \explain run shows the shared bit and the shared LFTA; the formats (aligned titles, the
@@ -119,9 +119,9 @@ same_as_alone() {
 	done
 }
 # Two classic pcap files: two LFTA threads, each reading the files through its own mapping;
-# with GIGSH_SET_THREADS=1, one.  With a pcapng file among them (read by libpcap), one.
+# with GIGSH_LFTA_THREADS=1, one.  With a pcapng file among them (read by libpcap), one.
 same_as_alone -2threads 2 ndpi/netflix.pcap dpkt/dns_icmp.pcap ndpi/skype.pcap
-GIGSH_SET_THREADS=1 same_as_alone -1thread 1 ndpi/netflix.pcap dpkt/dns_icmp.pcap ndpi/skype.pcap
+GIGSH_LFTA_THREADS=1 same_as_alone -1thread 1 ndpi/netflix.pcap dpkt/dns_icmp.pcap ndpi/skype.pcap
 same_as_alone "" 1 "${FILES[@]}"
 
 # A classic pcap file cut inside its last record, read by two LFTA threads: the error once,
