@@ -563,22 +563,30 @@ fail:
 
 /* Records in a row that must look right at a split point. */
 #define SPLIT_CHAIN 16
-/* How far past the middle a split point is looked for. */
-#define SPLIT_SEARCH (4u << 20)
-/* The packets of a file split in two lie within a year of its first. */
-#define SPLIT_SPAN_SEC (366u * 86400u)
+/* How far past the middle a split point is looked for: four of the
+ * longest records libpcap reads, so that a real boundary is always crossed,
+ * while a search that finds nothing (records that do not look right) costs
+ * a few milliseconds at most. */
+#define SPLIT_SEARCH (4u * (16u + PCAP_MAX_CAPLEN))
+/* Record times near the middle of a file lie between a day before its
+ * first record's and thirty years after (the benchmark's mix.pcap, made of
+ * several captures, spans five years). */
+#define SPLIT_BEFORE_SEC 86400u
+#define SPLIT_AFTER_SEC (30u * 366u * 86400u)
 
 /* Could a record start at o?  Then SPLIT_CHAIN records follow one another
  * from there (or fewer, ending exactly at the end of the file), each with
- * its seconds within a year after those of the first record (sec0), a
- * fraction of a second below one second, and a capture length no longer
- * than its wire length or libpcap's maximum.  (Random bytes pass the
- * seconds test once in 130 and the fraction test once in 4,000: sixteen
- * records in a row, practically never; zeros fail the seconds.  Even so a
- * wrong guess costs only speed: see cap_split_result.) */
+ * its seconds from a day before those of the first record (sec0) to thirty
+ * years after, a fraction of a second below one second, a wire length of
+ * at least one byte and a capture length no longer than the wire length
+ * or libpcap's maximum.  (Random bytes pass the fraction test once in
+ * 4,000 and the lengths once in 30,000: sixteen records in a row,
+ * practically never; zeros fail the wire length.  Even so a wrong guess
+ * costs only speed: see cap_split_result.) */
 static bool looks_like_records(const struct file_priv *fp, size_t o, uint32_t sec0)
 {
 	uint32_t frac_max = fp->nsec ? 1000000000u : 1000000u;
+	uint32_t lo = sec0 > SPLIT_BEFORE_SEC ? sec0 - SPLIT_BEFORE_SEC : 0;
 	for (int k = 0; k < SPLIT_CHAIN; k++) {
 		if (o == fp->map_len)
 			return k > 0;
@@ -587,8 +595,8 @@ static bool looks_like_records(const struct file_priv *fp, size_t o, uint32_t se
 		const uint8_t *h = fp->map + o;
 		uint32_t sec = rd32(h, fp->swap), frac = rd32(h + 4, fp->swap),
 		         caplen = rd32(h + 8, fp->swap), len = rd32(h + 12, fp->swap);
-		if (sec - sec0 > SPLIT_SPAN_SEC || frac >= frac_max || caplen > len ||
-		    caplen > PCAP_MAX_CAPLEN || fp->map_len - o - 16 < caplen)
+		if (sec - lo > SPLIT_BEFORE_SEC + SPLIT_AFTER_SEC || frac >= frac_max || len == 0 ||
+		    caplen > len || caplen > PCAP_MAX_CAPLEN || fp->map_len - o - 16 < caplen)
 			return false;
 		o += 16 + (size_t)caplen;
 	}

@@ -254,6 +254,7 @@ static void explain_one(struct eng_ctx *e, const struct eng_plan *p, bool verbos
 		fprintf(f, "  LFTA: compiled C module, run per packet at capture\n");
 		fprintf(f, "    runs at:    ");
 		int n = 0;
+		bool one_file = false;
 		for (size_t i = 0; i < e->nsources; i++) {
 			const struct eng_source_spec *s = &e->sources[i];
 			const char *nm = s->arg;
@@ -264,8 +265,13 @@ static void explain_one(struct eng_ctx *e, const struct eng_plan *p, bool verbos
 			if (p->iface && strcmp(p->iface, nm) != 0)
 				continue;
 			fprintf(f, "%s%s:%s", n++ ? ", " : "", s->kind == ENG_SRC_FILE ? "file" : "pcap", nm);
+			one_file = s->kind == ENG_SRC_FILE;
 		}
 		fprintf(f, "%s\n", n ? "" : (e->nsources ? "(no source matches)" : "(no source yet: -r FILE or -i IFACE)"));
+		if (n == 1 && one_file)
+			fprintf(f, "    threads:    two if the file is classic pcap of 4 MiB or more, each reading\n"
+			           "                half of it (the HFTA takes the first half's tuples, then the\n"
+			           "                second's); else one\n");
 		fprintf(f, "    protocol:   %s (%s)\n", pi->name, pi->member);
 		for (uint32_t i = 0; i < p->nlpred; i++)
 			line_expr(f, i ? "                AND " : "    where:      ", p->lpred[i], NULL);

@@ -48,14 +48,15 @@ run1() {
 # ---- 2. a wrong guess, worked out by hand ---------------------------------------------------
 # 30 UDP packets 10.0.0.1:1000 -> 10.0.0.2:2000 with 40 bytes of data (frames of 82 bytes,
 # records of 98), one UDP packet 10.0.0.9:1 -> 10.0.0.2:2 whose 1,820 data bytes are 1,500
-# bytes 0xff then twenty 16-byte strings that read as records of capture length 0 at the
-# capture's first second (frame 1,862 bytes, record 1,878), then 30 packets like the first
+# bytes 0xff then twenty 16-byte strings that read as records of capture length 0 and wire
+# length 1 at the capture's first second (frame 1,862 bytes, record 1,878), then 30 packets
+# like the first
 # from 10.0.0.3.  The file is 24 + 2,940 + 1,878 + 2,940 = 7,782 bytes; its middle, byte
 # 3,903, lies in the 0xff bytes of the big packet (its data start at 3,022), so the first
 # place that looks like sixteen records in a row is the fake ones, at byte 4,522.  The real
 # record after the big packet starts at 4,842: the first half's walk jumps from 2,964 over
 # the guess.
-fake=$(printf '00ca9a3b000000000000000000000000%.0s' $(seq 20))
+fake=$(printf '00ca9a3b000000000000000001000000%.0s' $(seq 20))
 ff=$(printf 'ff%.0s' $(seq 1500))
 {
 	for i in $(seq 30); do
@@ -86,10 +87,10 @@ $(grep '^LFTA threads' "$T_DIR/out")" \
 LFTA threads: 1 (the file was to be read in two halves, but no record starts where the second was guessed to begin: the first thread read it all)"
 fi
 
-# The same capture with the fake headers' seconds more than a year after the first packet's:
-# they no longer look like records, the guess is the real record after the big packet, and
-# two threads read the file.
-sed 's/00ca9a3b00000000/80f7cd3d00000000/g' "$T_DIR/guess.desc" >"$T_DIR/late.desc"
+# The same capture with the fake headers' seconds 999,000,000, more than a day before the
+# first packet's: they no longer look like records, the guess is the real record after the
+# big packet, and two threads read the file.
+sed 's/00ca9a3b00000000/c0878b3b00000000/g' "$T_DIR/guess.desc" >"$T_DIR/late.desc"
 "$mkpcap" -d "$T_DIR/late.desc" "$T_DIR/late.pcap" 2>"$T_DIR/mk.err" ||
 	fail mkpcap-late "$(cat "$T_DIR/mk.err")"
 GIGSH_LFTA_THREADS=2 gs -X -q --csv -t -r "$T_DIR/late.pcap" -c "SELECT srcIP, srcPort, len FROM UDP" \
