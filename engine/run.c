@@ -183,6 +183,14 @@ static void *lfta_thread(void *arg)
 
 /* ---- the HFTA side ---------------------------------------------------------- */
 
+void *eng_run_state_alloc(size_t bytes)
+{
+	void *p = malloc(bytes ? bytes : 1);
+	if (p)
+		memset(p, 0, bytes);
+	return p;
+}
+
 int eng_run_start_thread(pthread_t *th, void *(*fn)(void *), void *arg, struct sql_error *err)
 {
 	sigset_t all, old;
@@ -602,11 +610,11 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 	gs_value *lparams = eng_run_bind_params(e, root, a, err);
 	if (!lparams)
 		goto out;
-	r.lstate = calloc(1, r.lm->state_size);
+	r.lstate = eng_run_state_alloc(r.lm->state_size);
 	r.ring = eng_ring_new(RING_BYTES);
 	struct half *h = r.half;
 	if (h) {
-		h->lstate = calloc(1, r.lm->state_size);
+		h->lstate = eng_run_state_alloc(r.lm->state_size);
 		h->ring = eng_ring_new(RING_BYTES);
 	}
 	if (!r.lstate || !r.ring || (h && (!h->lstate || !h->ring))) {

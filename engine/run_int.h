@@ -34,6 +34,13 @@ struct eng_op_sink {
 	size_t nops;
 };
 extern const struct eng_op_vt eng_sink_vt;
+/* A zeroed LFTA state block of `bytes`, every page written now: calloc
+ * leaves fresh pages to the kernel's shared zero page, and the first write
+ * to each then (an LFTA's aggregation table is probed before it is filled)
+ * copies it and flushes the TLBs of every CPU running the process, an
+ * interprocessor interrupt per page while the LFTA threads run (perf:
+ * 2.5 % of Q3's samples).  NULL when out of memory; free() it. */
+void *eng_run_state_alloc(size_t bytes);
 /* Start the LFTA thread fn(arg) with every signal blocked in it (signals
  * go to the shell's thread).  Returns 0, or -1 with *err set. */
 int eng_run_start_thread(pthread_t *th, void *(*fn)(void *), void *arg, struct sql_error *err);

@@ -110,7 +110,21 @@ struct pf_bit {
 struct prefilter {
 	struct pf_bit bit[PF_MAX];
 	uint32_t n;
+	uint64_t proto_bits;                /* the bits that are protocols */
+	uint64_t by_members[1u << CAP_NPROTOS]; /* a packet's protocols -> its protocol bits */
 };
+
+/* The protocols of p among `want` (1 << CAP_P_* each), tested straight
+ * through, without the switch of pf_member: every packet needs them. */
+static inline uint32_t pf_members(const struct cap_packet *p, uint32_t want)
+{
+	uint32_t m = 0;
+#define PROTO(id, name, member, doc) \
+	if (want & (1u << CAP_P_##id)) \
+		m |= (uint32_t)(cap_is_##member(p) != 0) << CAP_P_##id;
+#include "../capture/schema.def"
+	return m;
+}
 
 static bool cmp_type_ok(enum gs_type t)
 {
@@ -261,6 +275,7 @@ struct set_query {
  * (a set_query is large, and the loop runs for every packet). */
 struct set_hot {
 	uint64_t need;
+	uint64_t need_proto;                /* the protocol bits of need */
 	int (*accept)(void *state, const struct cap_packet *pkt);
 	void *lstate;
 };
@@ -274,6 +289,7 @@ struct set_worker {
 	struct cap_source **srcs;           /* worker 0: the run's; others: twins */
 	struct set_hot *hot;                /* its LFTAs that read the current source */
 	size_t nhot;
+	uint32_t members;                   /* the protocols their bits test */
 	size_t cur_src;
 	int src_rc;
 	pthread_t th;
@@ -314,23 +330,27 @@ static int set_on_packet(void *ctx, const struct cap_packet *p)
 {
 	struct set_worker *w = ctx;
 	const struct prefilter *pf = &w->r->pf;
-	/* Bits are worked out when a query first needs them, at most once per
-	 * packet, lowest first (protocols before comparisons): a packet that
-	 * is not TCP never has its port compared. */
-	uint64_t known = 0, bits = 0;
+	/* The protocol bits all at once, from the packet's protocols among
+	 * those the thread's queries read; a comparison bit when a query
+	 * whose protocols match first needs it, at most once per packet, so a
+	 * packet that is not TCP never has its port compared. */
+	uint64_t bits = pf->by_members[pf_members(p, w->members)], known = pf->proto_bits;
 	for (size_t i = 0; i < w->nhot; i++) {
 		const struct set_hot *q = &w->hot[i];
+		if ((bits & q->need_proto) != q->need_proto)
+			continue;
 		uint64_t todo = q->need & ~known;
-		while (todo && (bits & (q->need & known)) == (q->need & known)) {
+		bool pass = (bits & q->need & known) == (q->need & known);
+		while (pass && todo) {
 			unsigned k = (unsigned)__builtin_ctzll(todo);
 			todo &= todo - 1;
 			known |= 1ull << k;
 			if (pf_eval(&pf->bit[k], p))
 				bits |= 1ull << k;
+			else
+				pass = false;
 		}
-		if ((bits & q->need) != q->need)
-			continue;
-		if (q->accept(q->lstate, p))
+		if (pass && q->accept(q->lstate, p))
 			return 1;
 	}
 	return 0;
@@ -363,11 +383,17 @@ static void *set_lfta_thread(void *arg)
 		struct cap_source *s = w->srcs[i];
 		w->cur_src = i;
 		w->nhot = 0;
+		w->members = 0;
 		for (size_t j = 0; j < r->nq; j++) {
 			struct set_query *q = &r->q[j];
-			if (runs_on(q, w) && q->src_ok[i])
-				w->hot[w->nhot++] = (struct set_hot){ .need = q->need, .accept = q->lm->accept,
-				                                      .lstate = q->lstate };
+			if (!runs_on(q, w) || !q->src_ok[i])
+				continue;
+			uint64_t np = q->need & r->pf.proto_bits;
+			w->hot[w->nhot++] = (struct set_hot){ .need = q->need, .need_proto = np,
+			                                      .accept = q->lm->accept, .lstate = q->lstate };
+			for (uint32_t k = 0; k < r->pf.n; k++)
+				if (np & (1ull << k))
+					w->members |= 1u << r->pf.bit[k].proto;
 		}
 		if (s->ops->run(s, set_on_packet, set_on_tick, w, &r->e->cancel, w->errbuf) < 0) {
 			w->src_rc = -1;
@@ -470,6 +496,14 @@ static void build_prefilter(struct prefilter *pf, struct set_query *q, size_t n)
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < n; i++)
 			pf_collect(pf, q[i].chain[q[i].nchain - 1], pass, &q[i].need);
+	/* the protocol bits of a packet from the protocols it belongs to */
+	for (uint32_t k = 0; k < pf->n; k++)
+		if (pf->bit[k].kind == PF_PROTO)
+			pf->proto_bits |= 1ull << k;
+	for (uint32_t m = 0; m < (1u << CAP_NPROTOS); m++)
+		for (uint32_t k = 0; k < pf->n; k++)
+			if (pf->bit[k].kind == PF_PROTO && (m & (1u << pf->bit[k].proto)))
+				pf->by_members[m] |= 1ull << k;
 }
 
 /* Spread the LFTA instances over nw threads: in turn, in the order of the
@@ -603,7 +637,7 @@ static int start_query(struct set_run *r, struct set_query *q, const struct eng_
 		blame(err, q->name);
 		return -1;
 	}
-	q->lstate = calloc(1, q->lm->state_size);
+	q->lstate = eng_run_state_alloc(q->lm->state_size);
 	if (!q->lstate) {
 		sql_error_set(err, false, 0, "out of memory");
 		return -1;
