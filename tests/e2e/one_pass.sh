@@ -198,6 +198,10 @@ if gs_ok explain-run; then
 	else
 		fail explain-shared-bit "$(head -n 20 "$T_DIR/out")"
 	fi
+	# the instances in turn, in the order named; per10 goes where bysrc's instance runs
+	check_eq explain-threads "$(grep -E '^  thread [12] runs' "$T_DIR/out")" \
+		"  thread 1 runs web dns bysrc
+  thread 2 runs websyn pings v6"
 fi
 
 gs -X "${R[@]}" "${DEFS[@]}" -c '\run dns pings'

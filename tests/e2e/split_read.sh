@@ -17,6 +17,7 @@
 # 3. Errors: a record with an impossible capture length in the first half (the rows before
 #    it, libpcap's message, status 3, as with one thread); a file cut inside its last record
 #    (an error met by the second half: every row before it, then the message).
+# 3b. \explain names the two threads of a query over one file, and not over two files.
 # 4. SIGINT at random points of a split run over 150,000 crafted packets: the rows are a
 #    prefix of the full run's, the statistics line is printed once, status 0 (and some of the
 #    signals must land while the file is read); a closed pipe ends the run quietly.
@@ -130,6 +131,19 @@ done
 check_eq cut-second-half "${st[2]} $(grep -c '^10\.' "$T_DIR/cut2.out") $(grep '^ERROR' "$T_DIR/cut2.err")" \
 	"3 199 ERROR:  $T_DIR/cut.pcap: truncated dump file; tried to read 102 captured bytes, only got 72"
 check_files cut-same-as-one-thread "$T_DIR/cut2.out" "$T_DIR/cut1.out"
+
+# \explain says how a query over one file is read, and says nothing of it over two files
+gs -X -r "$T_DIR/whole.pcap" -c "\\explain SELECT srcIP FROM UDP"
+if gs_ok explain-one-file; then
+	check_eq explain-one-file "$(grep -A2 '^    threads:' "$T_DIR/out")" \
+		"    threads:    two if the file is classic pcap of 4 MiB or more, each reading
+                half of it (the HFTA takes the first half's tuples, then the
+                second's); else one"
+fi
+gs -X -r "$T_DIR/whole.pcap" -r "$T_DIR/cut.pcap" -c "\\explain SELECT srcIP FROM UDP"
+if gs_ok explain-two-files; then
+	check_eq explain-two-files "$(grep -c 'threads:' "$T_DIR/out")" 0
+fi
 
 have_pcaps real-captures || t_end
 
