@@ -193,9 +193,22 @@ enum cap_split_result {
 	CAP_SPLIT_NONE,     /* s was not split */
 	CAP_SPLIT_PENDING,  /* s stopped (an error or a stop) before the split point */
 	CAP_SPLIT_MET,      /* s stopped at the split point: the twin reads on from there */
-	CAP_SPLIT_MISSED    /* no record started at the guess: s read on past it */
+	CAP_SPLIT_MISSED,   /* no record started at the guess: s read on past it */
+	CAP_SPLIT_RESUMED   /* s stopped there, then was told to read on (cap_split_resume) */
 };
 enum cap_split_result cap_split_result(const struct cap_source *s);
+/* After s stopped at its split point (CAP_SPLIT_MET): the next run of s
+ * reads on from there to the end, as if it had never been split, and the
+ * twin's reading is not wanted.  false (nothing changed) in any other state. */
+bool cap_split_resume(struct cap_source *s);
+/* The order of the packet times a mapped file source has read since it was
+ * opened, rewound or (a twin) placed at its split point. */
+struct cap_time_order {
+	bool any;                   /* a packet was read */
+	bool backwards;             /* some packet's time was before the one before it */
+	uint64_t first_ns, last_ns; /* the first and the latest packet's times */
+};
+void cap_time_order(const struct cap_source *s, struct cap_time_order *o);
 /* The size in bytes of the file a capture file source reads; 0 for a live
  * source. */
 uint64_t cap_file_bytes(const struct cap_source *s);

@@ -71,6 +71,7 @@ struct file_priv {
 	size_t stop_at;     /* cap_split: stop at the record starting here
 	                       (SIZE_MAX: read to the end) */
 	enum cap_split_result split; /* how the walk met a split point */
+	struct cap_time_order order; /* of the packets read since the start or the split */
 	int ticking;        /* a packet has been seen: tick_sec is valid */
 	uint64_t tick_sec;  /* the latest second ticked (or first seen) */
 };
@@ -199,6 +200,13 @@ static int map_run(struct cap_source *s, cap_packet_fn pkt, cap_tick_fn tick, vo
 		p.ts_ns = (uint64_t)sec * NS_PER_SEC +
 		          (uint64_t)((int64_t)(int32_t)frac * (fp->nsec ? 1 : 1000));
 		p.linktype = s->linktype;
+		if (!fp->order.any) {
+			fp->order.any = true;
+			fp->order.first_ns = p.ts_ns;
+		} else if (p.ts_ns < fp->order.last_ns) {
+			fp->order.backwards = true;
+		}
+		fp->order.last_ns = p.ts_ns;
 		fp->off += 16 + (size_t)caplen;
 		/* fetch the next record's header while this packet is worked on */
 		if (fp->off + 128 <= fp->map_len) {
@@ -387,6 +395,7 @@ static int file_rewind(struct cap_source *s, char *errbuf)
 		fp->dropped = 0;
 		fp->stop_at = SIZE_MAX;
 		fp->split = CAP_SPLIT_NONE;
+		memset(&fp->order, 0, sizeof fp->order);
 		return 0;
 	}
 	char pe[PCAP_ERRBUF_SIZE] = "";
@@ -638,6 +647,27 @@ uint64_t cap_file_bytes(const struct cap_source *s)
 	if (fp->map)
 		return fp->map_len;
 	return fstat(fp->fd, &st) == 0 && st.st_size > 0 ? (uint64_t)st.st_size : 0;
+}
+
+/* See capture.h. */
+void cap_time_order(const struct cap_source *s, struct cap_time_order *o)
+{
+	memset(o, 0, sizeof *o);
+	if (s && s->ops == &file_ops)
+		*o = ((const struct file_priv *)s->priv)->order;
+}
+
+/* See capture.h. */
+bool cap_split_resume(struct cap_source *s)
+{
+	if (!s || s->ops != &file_ops)
+		return false;
+	struct file_priv *fp = s->priv;
+	if (fp->split != CAP_SPLIT_MET)
+		return false;
+	fp->split = CAP_SPLIT_RESUMED;
+	fp->stop_at = SIZE_MAX;
+	return true;
 }
 
 /* See capture.h. */

@@ -29,6 +29,15 @@ struct eng_column {
 	enum gs_temporal temporal;
 };
 
+/* Why a file to be read in two halves was read whole by the first LFTA
+ * thread (engine/run.c). */
+enum eng_split_undone {
+	ENG_SPLIT_KEPT = 0,         /* not split, or split and kept */
+	ENG_SPLIT_NO_RECORD,        /* no record starts where the second half was guessed to begin */
+	ENG_SPLIT_TIME_ORDER,       /* packet times go back: an aggregation must read them in order */
+	ENG_SPLIT_OVERFLOW          /* the second half's tuples did not fit its ring */
+};
+
 /* Counters of one finished (or cancelled) run. */
 struct eng_run_stats {
 	uint64_t rows_out;          /* rows given to eng_output.row */
@@ -54,9 +63,8 @@ struct eng_run_stats {
 	uint32_t lfta_threads;      /* threads whose LFTAs' work counted: 2 for a file
 	                               read in two halves or a one-pass set over
 	                               capture files, else 1; 0 when none ran */
-	bool split_undone;          /* a file to be read in two halves was read whole
-	                               by the first thread: no record started where
-	                               the second half was guessed to begin */
+	enum eng_split_undone split_undone; /* a file to be read in two halves that
+	                               the first thread read whole, and why */
 };
 
 /* Where results go.  Callbacks run on the engine's HFTA thread, one at a

@@ -217,11 +217,10 @@ int eng_ring_put_mark(struct eng_ring *r, enum eng_rec_kind kind, uint64_t ts_ns
 	return eng_ring_put_mark_tag(r, 0, kind, ts_ns);
 }
 
-int eng_ring_put_mark_tag(struct eng_ring *r, uint32_t tag, enum eng_rec_kind kind, uint64_t ts_ns)
+/* A mark into the room reserved at off. */
+static void put_mark_at(struct eng_ring *r, int64_t off, uint32_t tag, enum eng_rec_kind kind,
+                        uint64_t ts_ns)
 {
-	int64_t off = reserve(r, HDR, true);
-	if (off < 0)
-		return -1;
 	struct rec_hdr *h = (struct rec_hdr *)(r->buf + off);
 	h->size = HDR;
 	h->kind = kind;
@@ -229,6 +228,25 @@ int eng_ring_put_mark_tag(struct eng_ring *r, uint32_t tag, enum eng_rec_kind ki
 	h->tag = tag;
 	h->ts_ns = ts_ns;
 	publish(r, HDR, true);
+}
+
+int eng_ring_put_mark_tag(struct eng_ring *r, uint32_t tag, enum eng_rec_kind kind, uint64_t ts_ns)
+{
+	int64_t off = reserve(r, HDR, true);
+	if (off < 0)
+		return -1;
+	put_mark_at(r, off, tag, kind, ts_ns);
+	return 0;
+}
+
+int eng_ring_try_put_mark(struct eng_ring *r, enum eng_rec_kind kind, uint64_t ts_ns)
+{
+	int64_t off = reserve(r, HDR, false);
+	if (off == -2)
+		return -1;
+	if (off < 0)
+		return 1;
+	put_mark_at(r, off, 0, kind, ts_ns);
 	return 0;
 }
 

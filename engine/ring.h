@@ -52,6 +52,9 @@ int eng_ring_put_tuple_tag(struct eng_ring *r, uint32_t tag, const gs_value *val
                            const uint8_t *types, bool block);
 int eng_ring_put_mark_tag(struct eng_ring *r, uint32_t tag, enum eng_rec_kind kind,
                           uint64_t ts_ns);
+/* A mark if there is room now: 0, 1 when the ring is full (nothing put,
+ * nothing counted), -1 if the consumer has gone away. */
+int eng_ring_try_put_mark(struct eng_ring *r, enum eng_rec_kind kind, uint64_t ts_ns);
 uint64_t eng_ring_drops(const struct eng_ring *r);
 
 /* Consumer.  Waits for the next record.  Returns 0 with *rec set. */

@@ -44,7 +44,22 @@
 #define SPLIT_MIN_BYTES (4u << 20)
 
 /* The second half of a split file: its reader, LFTA instance, ring and
- * thread. */
+ * thread.
+ *
+ * A query that aggregates (anywhere in its chain) gives the rows of one
+ * thread only when the packet times are in order: a packet whose time goes
+ * back joins or misses a bucket depending on what the LFTA and the HFTA
+ * hold when it comes, and that differs when the file is read in halves (a
+ * crafted capture of the corruption sweep showed it).  Such a query's
+ * halves are "ordered": the second half never waits for room in its ring
+ * (when the ring fills, it stops: overflow), and the first thread, at the
+ * split point, waits until the second half is done and commits to the
+ * split only if neither half's times went back, the second half began no
+ * earlier than the first ended, and nothing overflowed; otherwise it reads
+ * on through the second half itself (cap_split_resume) and the second
+ * half's records are thrown away.  A selection's rows do not depend on the
+ * packet times: its halves are not ordered, and its second half waits for
+ * room as any file reader does. */
 struct half {
 	struct run *r;
 	struct cap_source *src;     /* cap_twin of the run's source */
@@ -54,6 +69,13 @@ struct half {
 	bool started;
 	int src_rc;
 	char errbuf[CAP_ERRBUF_SIZE];
+	bool ordered;               /* see above */
+	bool overflow;              /* ordered: the ring filled before the half was done */
+	pthread_mutex_t mu;         /* guards done */
+	pthread_cond_t cv;
+	bool done;                  /* the half has been read and its LFTA flushed */
+	bool commit;                /* ordered: the first thread took the split */
+	enum eng_split_undone undone; /* why the first thread read on past the split */
 };
 
 struct run {
@@ -134,13 +156,20 @@ static int on_tick(void *ctx, uint64_t ts_ns)
 static int half_tuple(void *ctx, const gs_value *vals, uint32_t n)
 {
 	struct half *h = ctx;
-	return eng_ring_put_tuple(h->ring, vals, n, h->r->lm->out_types, true) < 0;
+	int rc = eng_ring_put_tuple(h->ring, vals, n, h->r->lm->out_types, !h->ordered);
+	if (rc == 1)
+		h->overflow = true;
+	return rc != 0;
 }
 
 static int half_heartbeat(void *ctx, uint64_t ts_ns)
 {
 	struct half *h = ctx;
-	return eng_ring_put_mark(h->ring, ENG_REC_HEARTBEAT, ts_ns) < 0;
+	int rc = h->ordered ? eng_ring_try_put_mark(h->ring, ENG_REC_HEARTBEAT, ts_ns)
+	                    : eng_ring_put_mark(h->ring, ENG_REC_HEARTBEAT, ts_ns);
+	if (rc == 1)
+		h->overflow = true;
+	return rc != 0;
 }
 
 static int half_packet(void *ctx, const struct cap_packet *p)
@@ -159,9 +188,44 @@ static void *half_thread(void *arg)
 {
 	struct half *h = arg;
 	h->src_rc = h->src->ops->run(h->src, half_packet, half_tick, h, &h->r->e->cancel, h->errbuf);
-	h->r->lm->flush(h->lstate);
+	if (!h->overflow)
+		h->r->lm->flush(h->lstate);
+	/* done before the end mark, which may wait for room that only comes
+	 * once the first thread has decided */
+	pthread_mutex_lock(&h->mu);
+	h->done = true;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
 	eng_ring_put_mark(h->ring, ENG_REC_EOS, 0);
 	return NULL;
+}
+
+/* The first thread at the split point of an ordered query: wait for the
+ * second half, then take the split or read on through it.  Returns the
+ * source's run() result for that reading on, else 0. */
+static int settle_split(struct run *r)
+{
+	struct half *h = r->half;
+	pthread_mutex_lock(&h->mu);
+	while (!h->done)
+		pthread_cond_wait(&h->cv, &h->mu);
+	pthread_mutex_unlock(&h->mu);
+	if (r->e->cancel)
+		return 0;    /* stopped: the first half's rows are the result */
+	struct cap_time_order a, b;
+	cap_time_order(r->srcs[0], &a);
+	cap_time_order(h->src, &b);
+	if (h->overflow)
+		h->undone = ENG_SPLIT_OVERFLOW;
+	else if (a.backwards || b.backwards || (a.any && b.any && b.first_ns < a.last_ns))
+		h->undone = ENG_SPLIT_TIME_ORDER;
+	else {
+		h->commit = true;
+		return 0;
+	}
+	if (!cap_split_resume(r->srcs[0]))
+		return 0;
+	return r->srcs[0]->ops->run(r->srcs[0], on_packet, on_tick, r, &r->e->cancel, r->errbuf);
 }
 
 static void *lfta_thread(void *arg)
@@ -172,6 +236,11 @@ static void *lfta_thread(void *arg)
 		struct cap_source *s = r->srcs[i];
 		r->cur_src = i;
 		if (s->ops->run(s, on_packet, on_tick, r, &r->e->cancel, r->errbuf) < 0) {
+			r->src_rc = -1;
+			break;
+		}
+		if (r->half && r->half->ordered && cap_split_result(s) == CAP_SPLIT_MET &&
+		    settle_split(r) < 0) {
 			r->src_rc = -1;
 			break;
 		}
@@ -488,8 +557,9 @@ out:
  * the work of a simple query over a large file, and one core's reading
  * waits on memory; two readers of two halves use both cores.  On success
  * r->half has its twin source, split at a guessed boundary; its LFTA
- * instance and ring are the caller's to make. */
-static void split_plan(struct run *r, struct sql_arena *a)
+ * instance and ring are the caller's to make.  ordered: the query
+ * aggregates (see struct half). */
+static void split_plan(struct run *r, struct sql_arena *a, bool ordered)
 {
 	const char *env = getenv("GIGSH_LFTA_THREADS");
 	bool force = env && strcmp(env, "2") == 0;
@@ -503,12 +573,15 @@ static void split_plan(struct run *r, struct sql_arena *a)
 		return;
 	memset(h, 0, sizeof *h);
 	h->r = r;
+	h->ordered = ordered;
 	if (!(h->src = cap_twin(r->srcs[0], cerr)))
 		return;
 	if (!cap_split(r->srcs[0], h->src)) {
 		cap_close(h->src);
 		return;
 	}
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->cv, NULL);
 	r->half = h;
 }
 
@@ -585,7 +658,10 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 	if (eng_sources_acquire(e, root, r.srcs, &r.nsrc, &live, err) < 0)
 		goto out;
 	r.block = !live;
-	split_plan(&r, a);
+	bool aggregates = false;
+	for (size_t i = 0; i < nchain; i++)
+		aggregates |= chain[i]->is_agg || chain[i]->lfta_agg;
+	split_plan(&r, a, aggregates);
 
 	/* modules, root first */
 	uint64_t t0 = eng_now_ns();
@@ -665,7 +741,8 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 			if (h && !second) {
 				pthread_join(th, NULL);
 				started = false;
-				if (cap_split_result(r.srcs[0]) == CAP_SPLIT_MET && r.src_rc == 0) {
+				if (cap_split_result(r.srcs[0]) == CAP_SPLIT_MET && r.src_rc == 0 &&
+				    (!h->ordered || h->commit)) {
 					ring = h->ring;
 					second = true;
 					continue;
@@ -706,7 +783,10 @@ int eng_run(struct eng_ctx *e, struct eng_plan *p, const struct eng_output *out,
 	if (second)
 		add_counters(&st, &lc, h->src, h->lstate);
 	st.lfta_threads = second ? 2 : 1;
-	st.split_undone = h && cap_split_result(r.srcs[0]) == CAP_SPLIT_MISSED;
+	if (h && cap_split_result(r.srcs[0]) == CAP_SPLIT_MISSED)
+		st.split_undone = ENG_SPLIT_NO_RECORD;
+	else if (h && cap_split_result(r.srcs[0]) == CAP_SPLIT_RESUMED)
+		st.split_undone = h->undone;
 	st.rows_out = sink.op.tuples_out;
 	st.cancelled = e->cancel && !forced && !sink.stopped;
 	st.groups_open = sink.agg ? eng_op_aggregate_groups(sink.agg) : 0;
@@ -729,6 +809,8 @@ out:
 		free(r.half->lstate);
 		eng_ring_free(r.half->ring);
 		cap_close(r.half->src);
+		pthread_mutex_destroy(&r.half->mu);
+		pthread_cond_destroy(&r.half->cv);
 	}
 	for (size_t i = 0; i < nops; i++)
 		ops[i]->vt->destroy(ops[i]);

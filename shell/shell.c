@@ -123,9 +123,16 @@ void sh_print_losses(FILE *f, const struct eng_run_stats *st)
 	loss_line(f, "packets truncated (headers cut by the snap length)", true, st->packets_truncated);
 	loss_line(f, "tuples lost between LFTA and HFTA, ring full", true, st->ring_drops);
 	loss_line(f, "tuples refused by the group memory cap", true, st->groups_refused);
-	if (st->split_undone)
+	if (st->split_undone == ENG_SPLIT_NO_RECORD)
 		fprintf(f, "LFTA threads: 1 (the file was to be read in two halves, but no record "
 		        "starts where the second was guessed to begin: the first thread read it all)\n");
+	else if (st->split_undone == ENG_SPLIT_TIME_ORDER)
+		fprintf(f, "LFTA threads: 1 (the file was to be read in two halves, but packet times "
+		        "go back, and an aggregation must read them in order: the first thread read "
+		        "it all)\n");
+	else if (st->split_undone == ENG_SPLIT_OVERFLOW)
+		fprintf(f, "LFTA threads: 1 (the file was to be read in two halves, but the second "
+		        "half's tuples did not fit its ring: the first thread read it all)\n");
 	else if (st->lfta_threads > 0)
 		fprintf(f, "LFTA threads: %u\n", st->lfta_threads);
 }
