@@ -201,6 +201,12 @@ enum cap_split_result cap_split_result(const struct cap_source *s);
  * reads on from there to the end, as if it had never been split, and the
  * twin's reading is not wanted.  false (nothing changed) in any other state. */
 bool cap_split_resume(struct cap_source *s);
+/* The ticks a file source s would give before a packet of time ts_ns, had
+ * it one more (every second of packet time since the last tick, or one
+ * tick after a long gap), given to tick(ctx, ...).  For the first half of
+ * a split file, at the split point: the ticks one reader would give before
+ * the second half's first packet.  Returns the callback's non-zero value. */
+int cap_tick_to(struct cap_source *s, uint64_t ts_ns, cap_tick_fn tick, void *ctx);
 /* The order of the packet times a mapped file source has read since it was
  * opened, rewound or (a twin) placed at its split point. */
 struct cap_time_order {

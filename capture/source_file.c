@@ -658,6 +658,14 @@ void cap_time_order(const struct cap_source *s, struct cap_time_order *o)
 }
 
 /* See capture.h. */
+int cap_tick_to(struct cap_source *s, uint64_t ts_ns, cap_tick_fn tick, void *ctx)
+{
+	if (!s || s->ops != &file_ops)
+		return 0;
+	return file_tick(s->priv, ts_ns, tick, ctx);
+}
+
+/* See capture.h. */
 bool cap_split_resume(struct cap_source *s)
 {
 	if (!s || s->ops != &file_ops)

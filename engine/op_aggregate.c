@@ -463,7 +463,8 @@ static int close_groups(struct op_agg *a, const gs_value *bound)
 	return rc;
 }
 
-/* Running aggregation: the bucket a->cur ends.  Every group gives its row
+/* Running aggregation: the bucket a->cur ends (at the end of input, also
+ * when no bucket ended before: !have_cur).  Every group gives its row
  * (its temporal variable reading the bucket that ends), in opening order;
  * the groups whose CLOSING_WHEN holds are closed, the others go on. */
 static int end_epoch(struct op_agg *a)
@@ -480,7 +481,10 @@ static int end_epoch(struct op_agg *a)
 	int rc = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct group *g = list[i];
-		g->kp[tk] = a->cur;
+		if (a->have_cur)
+			g->kp[tk] = a->cur;
+		/* else the end of input before any bucket ended: the group's
+		 * temporal variable reads its own latest bucket */
 		gs_value none[1] = { { 0 } };
 		if (!a->stopped && a->m->final(a->state, g->kp, none, a->out)) {
 			a->op.tuples_out++;
@@ -560,8 +564,10 @@ static int agg_flush(struct eng_op *op)
 	struct op_agg *a = (struct op_agg *)op;
 	int rc;
 	if (a->m->closing) {
-		/* the last bucket ends: every group gives its row, then all close */
-		rc = a->have_cur ? end_epoch(a) : 0;
+		/* the last bucket ends: every group gives its row, then all close
+		 * (also when no bucket had ended before: a capture within one
+		 * bucket, or whose heartbeats never passed one, gave no row) */
+		rc = end_epoch(a);
 		for (size_t i = 0; i < a->cap; i++) {
 			while (a->tab[i]) {
 				struct group *g = a->tab[i];

@@ -220,7 +220,13 @@ static int settle_split(struct run *r)
 	else if (a.backwards || b.backwards || (a.any && b.any && b.first_ns < a.last_ns))
 		h->undone = ENG_SPLIT_TIME_ORDER;
 	else {
+		/* the ticks one reader would have given before the second half's
+		 * first packet: at the HFTA, buckets of LFTA partials close on
+		 * heartbeats only, and a running aggregation (CLOSING_WHEN) gives
+		 * its rows at each of them */
 		h->commit = true;
+		if (b.any)
+			cap_tick_to(r->srcs[0], b.first_ns, on_tick, r);
 		return 0;
 	}
 	if (!cap_split_resume(r->srcs[0]))

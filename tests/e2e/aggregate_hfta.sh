@@ -6,7 +6,12 @@
 #   - SUPERGROUP with COUNT$(*), SUM$(len), MAX$(len) and count_distinct$;
 #   - CLOSING_WHEN (running aggregation), simulated in awk epoch by epoch.
 # The packets are TCP right after the outer IPv4 header, as tshark_diff.sh
-# and aggregate.sh select them; rows are compared sorted.
+# and aggregate.sh select them; rows are compared sorted.  Every query runs
+# twice: read by one LFTA thread, and in two halves by two
+# (GIGSH_LFTA_THREADS=2).  Two crafted captures, worked out by hand:
+# CLOSING_WHEN within one epoch (its row at the end of input), and across a
+# 35-s gap that falls between the two halves (a row per idle epoch: the
+# first half gives the ticks one reader would give before the second).
 . "$(dirname "$0")/../lib.sh"
 t_begin aggregate_hfta
 need_gigsh
@@ -22,11 +27,15 @@ packets() {
 		}'
 }
 
-# run NAME FILE QUERY WANT: gigsh's sorted rows must equal WANT.
+# run NAME FILE QUERY WANT: gigsh's sorted rows must equal WANT, read by one LFTA thread and
+# in two halves by two (GIGSH_LFTA_THREADS=2; see docs/architecture.md, "One file, two
+# halves").
 run() {
 	gs -q -r "$2" --csv -t -c "$3"
-	gs_ok "$1" || return 0
-	check_eq "$1" "$(sort <"$T_DIR/out")" "$4"
+	gs_ok "$1" && check_eq "$1" "$(sort <"$T_DIR/out")" "$4"
+	GIGSH_LFTA_THREADS=2 gs -q -r "$2" --csv -t -c "$3"
+	gs_ok "$1/2halves" && check_eq "$1/2halves" "$(sort <"$T_DIR/out")" "$4"
+	return 0
 }
 
 for rel in dpkt/http.pcap ndpi/skype.pcap pathspider/real.pcap; do
@@ -89,4 +98,31 @@ want=$(awk -F'|' '
 	}
 	END { end_epoch(cur) }' "$T_DIR/p.txt" | sort)
 run "closing-when" "$f" "SELECT tb, srcIP, COUNT(*), SUM(len) FROM TCP GROUP BY time/5 AS tb, srcIP CLOSING_WHEN SUM(len) > 3000" "$want"
+
+# CLOSING_WHEN over a crafted capture within one epoch (20 packets in one second), so no
+# epoch ends before the end of input, which gives the group's row (it gave none before).
+{
+	for i in $(seq 20); do
+		echo "udp t=1000000000.$(printf %06d "$i") src=10.0.3.1 dst=10.0.0.2 sport=5 dport=6 plen=50"
+	done
+} >"$T_DIR/one.desc"
+"$mkpcap" -d "$T_DIR/one.desc" "$T_DIR/one.pcap" 2>"$T_DIR/mk.err" || fail mkpcap-one "$(cat "$T_DIR/mk.err")"
+run "closing-when-one-epoch" "$T_DIR/one.pcap" \
+	"SELECT tb, srcIP, COUNT(*) AS n FROM UDP GROUP BY time/10 AS tb, srcIP CLOSING_WHEN COUNT(*) > 100" \
+	"100000000,10.0.3.1,20"
+# and 20 more packets 35 s later: the three epochs between end with a row each (the file ticks
+# through idle seconds), also when the file is read in two halves and the gap falls between them
+{
+	cat "$T_DIR/one.desc"
+	for i in $(seq 20); do
+		echo "udp t=1000000035.$(printf %06d "$i") src=10.0.3.1 dst=10.0.0.2 sport=5 dport=6 plen=50"
+	done
+} >"$T_DIR/gap.desc"
+"$mkpcap" -d "$T_DIR/gap.desc" "$T_DIR/gap.pcap" 2>"$T_DIR/mk.err" || fail mkpcap-gap "$(cat "$T_DIR/mk.err")"
+run "closing-when-gap" "$T_DIR/gap.pcap" \
+	"SELECT tb, srcIP, COUNT(*) AS n FROM UDP GROUP BY time/10 AS tb, srcIP CLOSING_WHEN COUNT(*) > 100" \
+	"100000000,10.0.3.1,20
+100000001,10.0.3.1,20
+100000002,10.0.3.1,20
+100000003,10.0.3.1,40"
 t_end
