@@ -99,29 +99,23 @@ want=$(awk -F'|' '
 	END { end_epoch(cur) }' "$T_DIR/p.txt" | sort)
 run "closing-when" "$f" "SELECT tb, srcIP, COUNT(*), SUM(len) FROM TCP GROUP BY time/5 AS tb, srcIP CLOSING_WHEN SUM(len) > 3000" "$want"
 
+# burst SEC: 20 UDP packets from 10.0.3.1 in second SEC, as mkpcap lines.
+burst() {
+	for i in $(seq 20); do
+		echo "udp t=$1.$(printf %06d "$i") src=10.0.3.1 dst=10.0.0.2 sport=5 dport=6 plen=50"
+	done
+}
+RUNNING="SELECT tb, srcIP, COUNT(*) AS n FROM UDP GROUP BY time/10 AS tb, srcIP CLOSING_WHEN COUNT(*) > 100"
 # CLOSING_WHEN over a crafted capture within one epoch (20 packets in one second), so no
 # epoch ends before the end of input, which gives the group's row (it gave none before).
-{
-	for i in $(seq 20); do
-		echo "udp t=1000000000.$(printf %06d "$i") src=10.0.3.1 dst=10.0.0.2 sport=5 dport=6 plen=50"
-	done
-} >"$T_DIR/one.desc"
+burst 1000000000 >"$T_DIR/one.desc"
 "$mkpcap" -d "$T_DIR/one.desc" "$T_DIR/one.pcap" 2>"$T_DIR/mk.err" || fail mkpcap-one "$(cat "$T_DIR/mk.err")"
-run "closing-when-one-epoch" "$T_DIR/one.pcap" \
-	"SELECT tb, srcIP, COUNT(*) AS n FROM UDP GROUP BY time/10 AS tb, srcIP CLOSING_WHEN COUNT(*) > 100" \
-	"100000000,10.0.3.1,20"
+run "closing-when-one-epoch" "$T_DIR/one.pcap" "$RUNNING" "100000000,10.0.3.1,20"
 # and 20 more packets 35 s later: the three epochs between end with a row each (the file ticks
 # through idle seconds), also when the file is read in two halves and the gap falls between them
-{
-	cat "$T_DIR/one.desc"
-	for i in $(seq 20); do
-		echo "udp t=1000000035.$(printf %06d "$i") src=10.0.3.1 dst=10.0.0.2 sport=5 dport=6 plen=50"
-	done
-} >"$T_DIR/gap.desc"
+{ burst 1000000000; burst 1000000035; } >"$T_DIR/gap.desc"
 "$mkpcap" -d "$T_DIR/gap.desc" "$T_DIR/gap.pcap" 2>"$T_DIR/mk.err" || fail mkpcap-gap "$(cat "$T_DIR/mk.err")"
-run "closing-when-gap" "$T_DIR/gap.pcap" \
-	"SELECT tb, srcIP, COUNT(*) AS n FROM UDP GROUP BY time/10 AS tb, srcIP CLOSING_WHEN COUNT(*) > 100" \
-	"100000000,10.0.3.1,20
+run "closing-when-gap" "$T_DIR/gap.pcap" "$RUNNING" "100000000,10.0.3.1,20
 100000001,10.0.3.1,20
 100000002,10.0.3.1,20
 100000003,10.0.3.1,40"
