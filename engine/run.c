@@ -115,23 +115,27 @@ static int on_packet(void *ctx, const struct cap_packet *p)
 	return r->lm->accept(r->lstate, p);
 }
 
+void eng_stats_add_source(struct eng_run_stats *st, struct cap_source *s)
+{
+	struct cap_stats cs = { 0 };
+	s->ops->stats(s, &cs);
+	st->packets_seen += cs.packets_seen;
+	st->bytes_seen += cs.bytes_seen;
+	st->packets_malformed += cs.packets_malformed;
+	st->packets_truncated += cs.packets_truncated;
+	if (cs.os_valid) {
+		st->os_valid = true;
+		st->os_received += cs.os_received;
+		st->os_dropped += cs.os_dropped;
+		st->os_ifdropped += cs.os_ifdropped;
+	}
+}
+
 /* The counters of the sources and the LFTA, as the LFTA thread sees them. */
 static void source_counters(struct run *r, struct eng_run_stats *st, size_t upto)
 {
-	for (size_t i = 0; i < upto && i < r->nsrc; i++) {
-		struct cap_stats cs = { 0 };
-		r->srcs[i]->ops->stats(r->srcs[i], &cs);
-		st->packets_seen += cs.packets_seen;
-		st->bytes_seen += cs.bytes_seen;
-		st->packets_malformed += cs.packets_malformed;
-		st->packets_truncated += cs.packets_truncated;
-		if (cs.os_valid) {
-			st->os_valid = true;
-			st->os_received += cs.os_received;
-			st->os_dropped += cs.os_dropped;
-			st->os_ifdropped += cs.os_ifdropped;
-		}
-	}
+	for (size_t i = 0; i < upto && i < r->nsrc; i++)
+		eng_stats_add_source(st, r->srcs[i]);
 	const struct gs_lfta_counters *c = r->lstate;
 	st->lfta_tuples = c->tuples_out;
 	st->lfta_collisions = c->collisions;
@@ -444,6 +448,32 @@ static void announce(const struct eng_plan *p, const struct eng_output *out, boo
 	out->info(out->ctx, &ri);
 }
 
+void eng_stats_lfta_row(struct eng_stats_row *row, const char *query,
+                        const struct gs_lfta_counters *c, uint64_t dropped)
+{
+	snprintf(row->query, sizeof row->query, "%s", query);
+	row->part = "LFTA";
+	row->packets_in = c->packets_in;
+	row->tuples_out = c->tuples_out;
+	row->bytes_out = c->bytes_out;
+	row->collisions = c->collisions;
+	row->evictions = c->evictions;
+	row->dropped = dropped;
+}
+
+void eng_stats_op_row(struct eng_stats_row *row, const char *query, const struct eng_op *op)
+{
+	bool agg = op->vt->name[0] == 'a';
+	snprintf(row->query, sizeof row->query, "%s", query);
+	row->part = agg ? "HFTA aggregate" : "HFTA select";
+	row->tuples_in = op->tuples_in;
+	row->tuples_out = op->tuples_out;
+	if (agg) {
+		row->groups_open = eng_op_aggregate_groups(op);
+		row->dropped = eng_op_aggregate_refused(op);
+	}
+}
+
 /* Remember the counters of each part of the run, for gs_stats. */
 static void record_stats(struct eng_ctx *e, const struct eng_plan *root,
                          const struct gs_lfta_counters *c, struct eng_op *const *ops,
@@ -453,27 +483,10 @@ static void record_stats(struct eng_ctx *e, const struct eng_plan *root,
 	if (!rows)
 		return;
 	size_t n = 0;
-	if (c) {
-		snprintf(rows[n].query, sizeof rows[n].query, "%s", root->name);
-		rows[n].part = "LFTA";
-		rows[n].packets_in = c->packets_in;
-		rows[n].tuples_out = c->tuples_out;
-		rows[n].bytes_out = c->bytes_out;
-		rows[n].collisions = c->collisions;
-		rows[n].evictions = c->evictions;
-		rows[n].dropped = st->ring_drops;
-		n++;
-	}
-	for (size_t i = 0; i < nops; i++, n++) {
-		snprintf(rows[n].query, sizeof rows[n].query, "%s", names[i]);
-		rows[n].part = ops[i]->vt->name[0] == 'a' ? "HFTA aggregate" : "HFTA select";
-		rows[n].tuples_in = ops[i]->tuples_in;
-		rows[n].tuples_out = ops[i]->tuples_out;
-		if (ops[i]->vt->name[0] == 'a') {
-			rows[n].groups_open = eng_op_aggregate_groups(ops[i]);
-			rows[n].dropped = eng_op_aggregate_refused(ops[i]);
-		}
-	}
+	if (c)
+		eng_stats_lfta_row(&rows[n++], root->name, c, st->ring_drops);
+	for (size_t i = 0; i < nops; i++)
+		eng_stats_op_row(&rows[n++], names[i], ops[i]);
 	e->last = *st;
 	e->have_last = true;
 	free(e->stats);
@@ -595,12 +608,7 @@ static void split_plan(struct run *r, struct sql_arena *a, bool ordered)
 static void add_counters(struct eng_run_stats *st, struct gs_lfta_counters *lc,
                          struct cap_source *s, const void *lstate)
 {
-	struct cap_stats cs = { 0 };
-	s->ops->stats(s, &cs);
-	st->packets_seen += cs.packets_seen;
-	st->bytes_seen += cs.bytes_seen;
-	st->packets_malformed += cs.packets_malformed;
-	st->packets_truncated += cs.packets_truncated;
+	eng_stats_add_source(st, s);
 	const struct gs_lfta_counters *c = lstate;
 	lc->packets_in += c->packets_in;
 	lc->tuples_out += c->tuples_out;

@@ -44,6 +44,13 @@ void *eng_run_state_alloc(size_t bytes);
 /* Start the LFTA thread fn(arg) with every signal blocked in it (signals
  * go to the shell's thread).  Returns 0, or -1 with *err set. */
 int eng_run_start_thread(pthread_t *th, void *(*fn)(void *), void *arg, struct sql_error *err);
+/* Add the packet and OS counters of source s to st. */
+void eng_stats_add_source(struct eng_run_stats *st, struct cap_source *s);
+/* gs_stats rows: an LFTA instance's counters (dropped: its tuples lost in
+ * the ring), and an HFTA operator's, each under the name of its query. */
+void eng_stats_lfta_row(struct eng_stats_row *row, const char *query,
+                        const struct gs_lfta_counters *c, uint64_t dropped);
+void eng_stats_op_row(struct eng_stats_row *row, const char *query, const struct eng_op *op);
 /* Tuples the aggregations of the sink's chain refused (group memory cap). */
 uint64_t eng_sink_refused(const struct eng_op_sink *s);
 

@@ -663,30 +663,10 @@ static void record_set_stats(struct eng_ctx *e, const struct set_run *r)
 	n = 0;
 	for (size_t i = 0; i < r->nq; i++) {
 		const struct set_query *q = &r->q[i];
-		const struct gs_lfta_counters *c = q->lstate;
-		if (q->owner == q) {
-			snprintf(rows[n].query, sizeof rows[n].query, "%s", q->chain[q->nchain - 1]->name);
-			rows[n].part = "LFTA";
-			rows[n].packets_in = c->packets_in;
-			rows[n].tuples_out = c->tuples_out;
-			rows[n].bytes_out = c->bytes_out;
-			rows[n].collisions = c->collisions;
-			rows[n].evictions = c->evictions;
-			rows[n].dropped = q->drops;
-			n++;
-		}
-		for (size_t j = 0; j < q->nops; j++, n++) {
-			const struct eng_op *op = q->ops[j];
-			bool agg = op->vt->name[0] == 'a';
-			snprintf(rows[n].query, sizeof rows[n].query, "%s", q->names[j]);
-			rows[n].part = agg ? "HFTA aggregate" : "HFTA select";
-			rows[n].tuples_in = op->tuples_in;
-			rows[n].tuples_out = op->tuples_out;
-			if (agg) {
-				rows[n].groups_open = eng_op_aggregate_groups(op);
-				rows[n].dropped = eng_op_aggregate_refused(op);
-			}
-		}
+		if (q->owner == q)
+			eng_stats_lfta_row(&rows[n++], q->chain[q->nchain - 1]->name, q->lstate, q->drops);
+		for (size_t j = 0; j < q->nops; j++)
+			eng_stats_op_row(&rows[n++], q->names[j], q->ops[j]);
 	}
 	free(e->stats);
 	e->stats = rows;
@@ -821,18 +801,7 @@ int eng_run_set(struct eng_ctx *e, const char *const *names, size_t n,
 
 	struct eng_run_stats shared = { 0 };
 	for (size_t i = 0; i < r.nsrc; i++) {
-		struct cap_stats cs = { 0 };
-		r.srcs[i]->ops->stats(r.srcs[i], &cs);
-		shared.packets_seen += cs.packets_seen;
-		shared.bytes_seen += cs.bytes_seen;
-		shared.packets_malformed += cs.packets_malformed;
-		shared.packets_truncated += cs.packets_truncated;
-		if (cs.os_valid) {
-			shared.os_valid = true;
-			shared.os_received += cs.os_received;
-			shared.os_dropped += cs.os_dropped;
-			shared.os_ifdropped += cs.os_ifdropped;
-		}
+		eng_stats_add_source(&shared, r.srcs[i]);
 	}
 	shared.elapsed_ns = eng_now_ns() - start;
 	shared.cancelled = e->cancel && !any_stopped;
