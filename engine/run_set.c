@@ -54,23 +54,14 @@
 
 /* ---- the prefilter -------------------------------------------------------- */
 
-/* The membership tests and integer field accessors of the schema, called
- * inline (a switch over the rows of schema.def) rather than through the
- * catalog's function pointers: they run for every bit of every packet. */
+/* The integer field accessors of the schema, called inline (a switch over
+ * the rows of schema.def) rather than through the catalog's function
+ * pointers: they run for comparison bits of every packet. */
 enum {
 #define FIELD(proto, name, type, temporal, accessor, doc) PF_F_##accessor,
 #include "../capture/schema.def"
 	PF_NFIELDS
 };
-
-static inline int pf_member(int proto, const struct cap_packet *p)
-{
-	switch (proto) {
-#define PROTO(id, name, member, doc) case CAP_P_##id: return cap_is_##member(p);
-#include "../capture/schema.def"
-	default: return 0;
-	}
-}
 
 #define PF_READ_BOOL(acc) { uint32_t x; if (!cap_acc_##acc(p, &x)) return 0; v->u = x; return 1; }
 #define PF_READ_UINT(acc) PF_READ_BOOL(acc)
@@ -115,7 +106,7 @@ struct prefilter {
 };
 
 /* The protocols of p among `want` (1 << CAP_P_* each), tested straight
- * through, without the switch of pf_member: every packet needs them. */
+ * through, not through a switch per bit: every packet needs them. */
 static inline uint32_t pf_members(const struct cap_packet *p, uint32_t want)
 {
 	uint32_t m = 0;
@@ -219,10 +210,9 @@ static void pf_collect(struct prefilter *pf, const struct eng_plan *root, int pa
 	}
 }
 
+/* A comparison bit (protocol bits come from pf_members and by_members). */
 static inline int pf_eval(const struct pf_bit *b, const struct cap_packet *p)
 {
-	if (b->kind == PF_PROTO)
-		return pf_member(b->proto, p);
 	gs_value v;
 	if (!pf_read(b->field, p, &v))
 		return 0;
@@ -800,9 +790,8 @@ int eng_run_set(struct eng_ctx *e, const char *const *names, size_t n,
 		}
 
 	struct eng_run_stats shared = { 0 };
-	for (size_t i = 0; i < r.nsrc; i++) {
+	for (size_t i = 0; i < r.nsrc; i++)
 		eng_stats_add_source(&shared, r.srcs[i]);
-	}
 	shared.elapsed_ns = eng_now_ns() - start;
 	shared.cancelled = e->cancel && !any_stopped;
 	shared.module_cached = cached;
